@@ -1,0 +1,70 @@
+# Central Asian security framing: a notebook suite. `make help` lists the targets.
+#
+# With no active environment, targets create .venv with the Python 3.11 found on PATH and install the
+# exact pins of requirements.txt. With an active conda or virtual environment (CONDA_PREFIX or
+# VIRTUAL_ENV set), they use that one as it is (create it from environment.yml or requirements.txt).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+BOOT_PYTHON ?= $(shell command -v python3.11 || command -v python3)
+NOTEBOOK_ARGS ?=
+
+ifneq ($(strip $(VIRTUAL_ENV)$(CONDA_PREFIX)),)
+  PYTHON := python
+  ENV := check-env
+else
+  PYTHON := $(CURDIR)/.venv/bin/python
+  ENV := .venv/.installed
+endif
+export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
+export MPLBACKEND := agg
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: help figures test lint lab lock check-env clean
+
+## Show this help
+help:
+	@awk '/^## /{doc=substr($$0,4); next} /^[a-zA-Z_.-]+:/{if(doc){split($$1,t,":"); printf "  make %-10s %s\n", t[1], doc}; doc=""}' $(MAKEFILE_LIST)
+
+## Execute every notebook in order (headless) and rewrite figures/ and results/
+figures: $(ENV)
+	$(PYTHON) tools/run_notebooks.py $(NOTEBOOK_ARGS)
+
+## Run all tests: lint, pytest on tests/ and nbval (strict) on every notebook
+test: $(ENV) lint
+	$(PYTHON) -m pytest tests notebooks --nbval --nbval-current-env \
+	  --nbval-sanitize-with tests/sanitize.cfg
+
+## Lint the package, tools, tests and the notebooks' paired scripts with ruff
+lint: $(ENV)
+	$(PYTHON) -m ruff check corpus_utils tools tests notebooks
+
+## Open JupyterLab on the notebooks with the project's environment
+lab: $(ENV)
+	$(PYTHON) -m jupyter lab notebooks
+
+## Re-resolve requirements.in into exact pins (requirements.txt, environment.yml)
+lock:
+	rm -rf .cache/lockenv && $(BOOT_PYTHON) -m venv .cache/lockenv
+	.cache/lockenv/bin/pip install --quiet --upgrade pip
+	.cache/lockenv/bin/pip install --quiet -r requirements.in
+	.cache/lockenv/bin/pip freeze > .cache/freeze.txt
+	$(BOOT_PYTHON) tools/lock.py .cache/freeze.txt
+
+.venv/.installed: requirements.txt pyproject.toml
+	@$(BOOT_PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v[:2] == (3, 11) else "need Python 3.11 to create .venv, found %d.%d (set BOOT_PYTHON=...)" % v[:2])'
+	$(BOOT_PYTHON) -m venv .venv
+	.venv/bin/python -m pip install --quiet --upgrade pip
+	.venv/bin/python -m pip install --quiet -r requirements.txt
+	.venv/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+check-env:
+	@$(PYTHON) -c 'import gensim, pandas, pyLDAvis, nbval, pytest, simplemma, jupytext' 2>/dev/null || { \
+	  echo "The active environment ($(VIRTUAL_ENV)$(CONDA_PREFIX)) lacks the project's packages."; \
+	  echo "Create it with 'conda env create -f environment.yml' or 'pip install -r requirements.txt',"; \
+	  echo "or deactivate it to let make build .venv."; exit 1; }
+
+## Remove .venv and caches (not the committed figures/ or results/)
+clean:
+	rm -rf .venv .cache .pytest_cache .hypothesis .ruff_cache

@@ -1,0 +1,18 @@
+"""corpus_utils: load, clean, tokenise and analyse a small corpus of policy articles."""
+
+from .cleaning import clean_text, cleaning_audit, normalize_text
+from .errors import CorpusError, CorpusWarning
+from .loading import corpus_report, doc_labels, load_corpus, load_metadata, load_paragraphs
+
+__all__ = [
+    "CorpusError",
+    "CorpusWarning",
+    "clean_text",
+    "cleaning_audit",
+    "corpus_report",
+    "doc_labels",
+    "load_corpus",
+    "load_metadata",
+    "load_paragraphs",
+    "normalize_text",
+]

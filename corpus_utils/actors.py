@@ -1,0 +1,69 @@
+"""Actors: find mentions of states, external powers, organisations and initiatives with a gazetteer."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+import pandas as pd
+
+ACTOR_TYPES = ("Central Asian state", "external power", "multilateral organisation", "initiative")
+_APOSTROPHES = "'\u2019"
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> pd.DataFrame:
+    """The actor gazetteer shipped in ``corpus_utils/data/gazetteer.csv``: alias, actor, type, kind."""
+    with resources.files("corpus_utils.data").joinpath("gazetteer.csv").open(encoding="utf-8") as fh:
+        table = pd.read_csv(fh, dtype=str, keep_default_na=False)
+    unknown = sorted(set(table["type"]) - set(ACTOR_TYPES))
+    if unknown:
+        raise ValueError(f"gazetteer.csv: unknown actor types {unknown}; expected one of {ACTOR_TYPES}")
+    return table
+
+
+def _alias_pattern(alias: str, kind: str) -> str:
+    """Regex for one alias: flexible spaces, either apostrophe, optional possessive, whole words only.
+
+    Abbreviations are case-sensitive; demonyms may take a plural s ("Russians").
+    """
+    body = re.escape(alias).replace(r"\ ", r"\s+").replace("'", f"[{_APOSTROPHES}]")
+    core = body if kind == "abbreviation" else f"(?i:{body})"
+    plural = "s?" if kind == "demonym" else ""
+    return rf"(?<!\w){core}{plural}(?:[{_APOSTROPHES}]s?)?(?!\w)"
+
+
+@lru_cache(maxsize=1)
+def _matcher() -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
+    """One alternation regex over all aliases, longest first, and alias -> (actor, type)."""
+    table = gazetteer()
+    order = sorted(table.itertuples(), key=lambda r: (-len(r.alias), r.alias))
+    groups, lookup = [], {}
+    for i, row in enumerate(order):
+        groups.append(f"(?P<a{i}>{_alias_pattern(row.alias, row.kind)})")
+        lookup[f"a{i}"] = (row.actor, row.type)
+    return re.compile("|".join(groups)), lookup
+
+
+def find_actors(text: str) -> list[tuple[str, str, str]]:
+    """Every actor mention in a text, in order: (matched text, actor, type).
+
+    Abbreviations match case-sensitively (so "US" but not "us"); names, variants and demonyms match in
+    any case, with an optional possessive ('s or \u2019s). A demonym ("Kazakh", "Russian") counts as its
+    state. A hyphen is a word boundary: "Kazakh-Uzbek" counts once for each state, "NATO-led" as NATO.
+    """
+    pattern, lookup = _matcher()
+    return [(m.group(0), *lookup[m.lastgroup]) for m in pattern.finditer(text)]
+
+
+def actor_mentions(units: pd.DataFrame, keys: tuple[str, ...] = ("doc_id", "section")) -> pd.DataFrame:
+    """Actor mention counts per unit (e.g. per section): the key columns, actor, type, mentions."""
+    rows = []
+    for record in units.to_dict("records"):
+        counts: dict[tuple[str, str], int] = {}
+        for _, actor, kind in find_actors(record["text"]):
+            counts[(actor, kind)] = counts.get((actor, kind), 0) + 1
+        for (actor, kind), n in sorted(counts.items()):
+            rows.append({**{k: record[k] for k in keys}, "actor": actor, "type": kind, "mentions": n})
+    return pd.DataFrame(rows, columns=[*keys, "actor", "type", "mentions"])

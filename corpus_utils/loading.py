@@ -1,0 +1,302 @@
+"""Loading: read a folder of .txt articles, decode them safely and split them into sections and paragraphs."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .cleaning import clean_lines
+from .errors import CorpusError, CorpusWarning
+from .tokens import count_words
+
+SECTION_COLUMNS = ["doc_id", "title", "section", "heading", "text", "n_words"]
+PARAGRAPH_COLUMNS = ["doc_id", "section", "heading", "paragraph", "line", "text", "n_words"]
+
+_LIST_ITEM = re.compile(r"^\s*(?:\d{1,3}[.)]|[A-Za-z][.)]|[•\u2022\u2023\u25aa\u25e6\u00b7*\-\u2013\u2014])\s+\S")
+_CLOSING_PUNCT = tuple(".:;,!?\u2026")
+_MAX_HEADING_WORDS = 16
+_MAX_HEADING_CHARS = 120
+_MAX_WRAPPED_HEADING_CHARS = 60
+_BINARY_CONTROL_SHARE = 0.05
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """One decoded file: its name, stem, text as decoded and the encoding used."""
+
+    file: str
+    doc_id: str
+    raw_text: str
+    encoding: str
+
+
+@dataclass
+class Section:
+    """A heading and its paragraphs (each paragraph a (line number, text) pair)."""
+
+    heading: str
+    paragraphs: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FileStatus:
+    """What happened to one file of the corpus folder."""
+
+    file: str
+    status: str
+    reason: str
+    encoding: str = ""
+
+
+def _decode(data: bytes) -> tuple[str, str, str]:
+    """Decode bytes as UTF-8 (BOM optional), UTF-16 with BOM, or Windows-1252; return (text, encoding, note)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16", "decoded as UTF-16 (byte-order mark found)"
+    if b"\x00" in data:
+        raise ValueError("binary file (contains NUL bytes)")
+    try:
+        return data.decode("utf-8-sig"), "utf-8", ""
+    except UnicodeDecodeError as exc:
+        utf8_error = f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise ValueError(f"not decodable: {utf8_error}, nor Windows-1252") from None
+    return text, "cp1252", f"{utf8_error}; decoded as Windows-1252, check the characters"
+
+
+def _looks_binary(text: str) -> bool:
+    """True when more than a small share of characters are control characters."""
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
+    return controls > _BINARY_CONTROL_SHARE * max(len(text), 1)
+
+
+def _corpus_files(path: str | Path) -> list[Path]:
+    """The .txt files of a corpus folder in name order; CorpusError if the folder is missing or has none."""
+    folder = Path(path)
+    if not folder.exists():
+        raise CorpusError(f"corpus folder not found: {path}")
+    if not folder.is_dir():
+        raise CorpusError(f"corpus path is not a folder: {path}")
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".txt" and not p.name.startswith("."))
+    if not files:
+        raise CorpusError(f"corpus folder has no .txt files: {path}")
+    return files
+
+
+def _read(file: Path) -> tuple[RawDocument | None, FileStatus]:
+    """Read one file; return the document (or None when skipped) and its status."""
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        return None, FileStatus(file.name, "skipped", f"cannot be read ({exc.strerror})")
+    if not data.strip():
+        return None, FileStatus(file.name, "skipped", "empty file")
+    try:
+        text, encoding, note = _decode(data)
+    except ValueError as exc:
+        return None, FileStatus(file.name, "skipped", str(exc))
+    if _looks_binary(text):
+        return None, FileStatus(file.name, "skipped", "binary file (many control characters)")
+    if not any(line.strip() for _, line in clean_lines(text)[0]):
+        return None, FileStatus(file.name, "skipped", "no text left after removing boilerplate", encoding)
+    status = "loaded with warning" if note else "loaded"
+    return RawDocument(file.name, file.stem, text, encoding), FileStatus(file.name, status, note, encoding)
+
+
+def scan_corpus(path: str | Path = "seeds") -> list[tuple[RawDocument | None, FileStatus]]:
+    """Read every .txt file of the corpus folder, returning each document (or None) with its status."""
+    return [_read(file) for file in _corpus_files(path)]
+
+
+def iter_documents(path: str | Path = "seeds") -> Iterator[RawDocument]:
+    """Yield the readable documents; warn (CorpusWarning naming the file) for each skipped or fallback one."""
+    results = scan_corpus(path)
+    if all(doc is None for doc, _ in results):
+        for _, status in results:
+            warnings.warn(f"{status.file}: {status.reason}", CorpusWarning, stacklevel=3)
+        raise CorpusError(f"no readable documents in corpus folder: {path}")
+    for doc, status in results:
+        if status.reason:
+            warnings.warn(f"{status.file}: {status.status}: {status.reason}", CorpusWarning, stacklevel=3)
+        if doc is not None:
+            yield doc
+
+
+def corpus_report(path: str | Path = "seeds") -> pd.DataFrame:
+    """One row per .txt file: status (loaded, loaded with warning, skipped), reason and encoding."""
+    rows = [vars(status) for _, status in scan_corpus(path)]
+    return pd.DataFrame(rows, columns=["file", "status", "reason", "encoding"])
+
+
+def is_list_item(line: str) -> bool:
+    """True for a numbered or bulleted list item."""
+    return bool(_LIST_ITEM.match(line))
+
+
+def is_heading_shaped(line: str) -> bool:
+    """True for a short line with no closing punctuation that starts like a title (not a list item)."""
+    text = line.strip()
+    if not text or is_list_item(text) or text.endswith(_CLOSING_PUNCT):
+        return False
+    if len(text) > _MAX_HEADING_CHARS or len(text.split()) > _MAX_HEADING_WORDS:
+        return False
+    return text[0].isupper() or text[0].isdigit()
+
+
+def _short_heading(parts: list[str]) -> bool:
+    """True when a block so far is one heading-shaped line too short to be a hard-wrapped line."""
+    return len(parts) == 1 and len(parts[0]) < _MAX_WRAPPED_HEADING_CHARS and is_heading_shaped(parts[0])
+
+
+def _blocks(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Group kept lines into blocks: blank-line separated when the file has blank lines, else one per line.
+
+    Wrapped lines of a block are joined with spaces; list items keep their own lines; a short
+    heading-shaped first line followed by a capitalised line stays a block of its own (a heading written
+    directly above its text, where a wrapped sentence would go on in lower case).
+    """
+    has_blank = any(not text.strip() for _, text in lines)
+    blocks: list[tuple[int, list[str]]] = []
+    open_block = False
+    for number, text in lines:
+        if not text.strip():
+            open_block = False
+            continue
+        stripped = text.strip()
+        if open_block and has_blank and not (_short_heading(blocks[-1][1]) and stripped[0].isupper()):
+            _, parts = blocks[-1]
+            if is_list_item(stripped) or is_list_item(parts[-1]):
+                parts.append(stripped)
+            else:
+                parts[-1] = parts[-1] + " " + stripped
+        else:
+            blocks.append((number, [stripped]))
+            open_block = True
+    return [(start, "\n".join(parts)) for start, parts in blocks]
+
+
+def split_sections(lines: list[tuple[int, str]]) -> tuple[str, list[Section]]:
+    """Split cleaned (line number, text) lines into a title ('' if none) and sections of paragraphs.
+
+    A heading is a heading-shaped single-line block followed by body text; a heading-shaped block that
+    opens the document and is followed by another heading is the title; stacked headings further on are
+    joined with ': '. A lead-in line ending in ':' and the list items after it form one paragraph.
+    """
+    blocks = _blocks(lines)
+    shaped = [("\n" not in text and is_heading_shaped(text)) for _, text in blocks]
+    title = ""
+    sections: list[Section] = []
+    pending: list[str] = []
+    for i, (number, text) in enumerate(blocks):
+        nxt = shaped[i + 1] if i + 1 < len(blocks) else None
+        if shaped[i] and nxt is not None:
+            if nxt:
+                if i == 0:
+                    title = text
+                else:
+                    pending.append(text)
+                continue
+            sections.append(Section(": ".join([*pending, text])))
+            pending = []
+            continue
+        if pending:  # stacked heading-shaped lines followed by nothing: keep them as body text
+            text = "\n".join([*pending, text])
+            pending = []
+        if not sections:
+            sections.append(Section(""))
+        paragraphs = sections[-1].paragraphs
+        starts_with_item = is_list_item(text.split("\n")[0])
+        if starts_with_item and paragraphs and (
+            paragraphs[-1][1].endswith(":") or is_list_item(paragraphs[-1][1].split("\n")[-1])
+        ):
+            paragraphs[-1] = (paragraphs[-1][0], paragraphs[-1][1] + "\n" + text)
+        else:
+            paragraphs.append((number, text))
+    if pending and not sections:
+        sections.append(Section("", [(0, "\n".join(pending))]))
+    return title, [s for s in sections if s.paragraphs]
+
+
+def parse_document(doc: RawDocument) -> tuple[str, list[Section]]:
+    """Title and sections of one decoded document, after cleaning."""
+    kept, _ = clean_lines(doc.raw_text)
+    return split_sections(kept)
+
+
+def _titled(doc: RawDocument, title: str, sections: list[Section]) -> str:
+    """The document title: its own title line, else its first heading, else its doc_id."""
+    return title or next((s.heading for s in sections if s.heading), doc.doc_id)
+
+
+def load_corpus(path: str | Path = "seeds") -> pd.DataFrame:
+    """One row per section in reading order: doc_id, title, section, heading, text, n_words."""
+    rows = []
+    for doc in iter_documents(path):
+        title, sections = parse_document(doc)
+        title = _titled(doc, title, sections)
+        for number, sec in enumerate(sections):
+            text = "\n\n".join(p for _, p in sec.paragraphs)
+            rows.append([doc.doc_id, title, number, sec.heading, text, count_words(text)])
+    return pd.DataFrame(rows, columns=SECTION_COLUMNS)
+
+
+def load_paragraphs(path: str | Path = "seeds") -> pd.DataFrame:
+    """One row per paragraph in reading order: doc_id, section, heading, paragraph, line, text, n_words."""
+    rows = []
+    for doc in iter_documents(path):
+        _, sections = parse_document(doc)
+        counter = 0
+        for number, sec in enumerate(sections):
+            for line, text in sec.paragraphs:
+                rows.append([doc.doc_id, number, sec.heading, counter, line, text, count_words(text)])
+                counter += 1
+    return pd.DataFrame(rows, columns=PARAGRAPH_COLUMNS)
+
+
+def load_metadata(path: str | Path = "seeds") -> pd.DataFrame:
+    """The optional ``metadata.csv`` of a corpus folder (doc_id, label, ...); labels default to doc_id."""
+    docs = [file.stem for file in _corpus_files(path)]
+    meta_file = Path(path) / "metadata.csv"
+    meta = pd.DataFrame({"doc_id": docs})
+    if meta_file.exists():
+        extra = pd.read_csv(meta_file, dtype=str, keep_default_na=False)
+        if "doc_id" not in extra.columns:
+            warnings.warn(f"{meta_file.name}: no doc_id column; metadata ignored", CorpusWarning, stacklevel=2)
+        else:
+            meta = meta.merge(extra, on="doc_id", how="left")
+    if "label" not in meta.columns:
+        meta["label"] = meta["doc_id"]
+    meta["label"] = meta["label"].fillna("").where(meta["label"].fillna("") != "", meta["doc_id"])
+    return meta
+
+
+def doc_labels(path: str | Path = "seeds") -> dict[str, str]:
+    """Mapping doc_id -> short label (from metadata.csv, else the doc_id itself)."""
+    meta = load_metadata(path)
+    return dict(zip(meta["doc_id"], meta["label"], strict=True))
+
+
+def word_accounting(path: str | Path = "seeds") -> pd.DataFrame:
+    """Per file, where every word went: raw = boilerplate + title + headings + body (``balanced``)."""
+    rows = []
+    for doc in iter_documents(path):
+        kept, removed = clean_lines(doc.raw_text)
+        title, sections = split_sections(kept)
+        row = {
+            "file": doc.file,
+            "raw_words": count_words(doc.raw_text),
+            "boilerplate_words": sum(count_words(text) for _, _, text in removed),
+            "title_words": count_words(title),
+            "heading_words": sum(count_words(s.heading) for s in sections),
+            "body_words": sum(count_words(p) for s in sections for _, p in s.paragraphs),
+        }
+        parts = ("boilerplate_words", "title_words", "heading_words", "body_words")
+        row["balanced"] = row["raw_words"] == sum(row[k] for k in parts)
+        rows.append(row)
+    return pd.DataFrame(rows)

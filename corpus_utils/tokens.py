@@ -1,0 +1,214 @@
+"""Tokens: words, sentences, lemmas, curated entities, learned phrases and stopwords for modelling."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import pandas as pd
+
+_PLAIN_WORD_RE = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*")
+_POSSESSIVE = re.compile(r"['\u2019]s?$")
+_CLAUSE_BREAK = re.compile(r"[,()\[\]\"\u2013\u2014]|\s-\s")
+_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
+
+
+def count_words(text: str) -> int:
+    """Number of words (letter/digit runs, joined by internal apostrophes or hyphens)."""
+    return len(_PLAIN_WORD_RE.findall(text))
+
+
+def words(text: str) -> list[str]:
+    """Word tokens of a text in their original case (hyphenated words kept whole)."""
+    return _PLAIN_WORD_RE.findall(text)
+
+
+def sentences(text: str) -> list[str]:
+    """Split text into sentences at . ! ? ; : followed by space, and at line breaks."""
+    return [s for s in (part.strip() for part in _SENTENCE_END.split(text)) if s]
+
+
+@lru_cache(maxsize=1)
+def general_stopwords() -> frozenset[str]:
+    """The general English stopword list shipped in ``corpus_utils/data/stopwords_en.txt``."""
+    text = resources.files("corpus_utils.data").joinpath("stopwords_en.txt").read_text(encoding="utf-8")
+    return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def curated_entities() -> dict[tuple[str, ...], str]:
+    """Curated multi-word expressions from ``data/entities.csv``: word sequence -> single token.
+
+    All-capital abbreviations are keyed in their own case (matched case-sensitively); other
+    phrases are keyed in lowercase.
+    """
+    text = resources.files("corpus_utils.data").joinpath("entities.csv").read_text(encoding="utf-8")
+    table: dict[tuple[str, ...], str] = {}
+    for line in text.splitlines()[1:]:
+        if not line.strip() or line.startswith("#"):
+            continue
+        phrase, token = line.rsplit(",", 1)
+        parts = tuple(_PLAIN_WORD_RE.findall(phrase))
+        key = parts if _is_abbreviation(phrase) else tuple(p.lower() for p in parts)
+        table[key] = token.strip()
+    return table
+
+
+def _is_abbreviation(phrase: str) -> bool:
+    """True for an abbreviation such as SCO, U.S. or PfP (no spaces, two or more capitals)."""
+    return " " not in phrase and sum(ch.isupper() for ch in phrase) >= 2
+
+
+@lru_cache(maxsize=65536)
+def lemma(word: str) -> str:
+    """Lowercase English lemma of a word (simplemma, data shipped in the wheel: no downloads)."""
+    import simplemma
+
+    lower = word.lower()
+    if "-" in lower:  # lemmatise the head of a hyphenated compound, keep its modifier
+        head, _, last = lower.rpartition("-")
+        return f"{head}-{simplemma.lemmatize(last, lang='en').lower()}"
+    return simplemma.lemmatize(lower, lang="en").lower()
+
+
+def merge_entities(tokens: Sequence[str]) -> list[str]:
+    """Replace curated entity word sequences by their single token (longest match first).
+
+    Abbreviation keys keep their capitals, phrase keys are lowercase: so "US" matches, "us" does not.
+    """
+    table = curated_entities()
+    longest = max((len(k) for k in table), default=1)
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for size in range(min(longest, len(tokens) - i), 0, -1):
+            window = tuple(tokens[i : i + size])
+            token = table.get(window) or table.get(tuple(t.lower() for t in window))
+            if token:
+                out.append(token)
+                i += size
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+def lemma_sentences(text: str) -> list[list[str]]:
+    """Sentences of lowercase lemma tokens with curated entities merged (stopwords still in).
+
+    Clause punctuation (commas, brackets, dashes, quotes) is kept as a "," token so that learned
+    phrases never join words across it.
+    """
+    out = []
+    for sentence in sentences(text):
+        tokens: list[str] = []
+        for clause in _CLAUSE_BREAK.split(sentence):
+            merged = merge_entities([_POSSESSIVE.sub("", w) for w in words(clause)])
+            tokens.extend([t if t in _entity_tokens() else lemma(t) for t in merged] + [","])
+        out.append(tokens[:-1])
+    return out
+
+
+def is_content_token(token: str, stopwords: frozenset[str]) -> bool:
+    """True for a token worth modelling: not a stopword, not a number, at least two letters."""
+    return token not in stopwords and sum(ch.isalpha() for ch in token) >= 2
+
+
+def content_runs(sentence: Sequence[str], stopwords: frozenset[str]) -> list[list[str]]:
+    """Split a lemma sentence into runs of adjacent content words; stopwords and entity tokens end a run.
+
+    Entity tokens come back as runs of their own, so learned phrases never swallow a curated entity
+    and never bridge a stopword.
+    """
+    runs: list[list[str]] = [[]]
+    for token in sentence:
+        if token in _entity_tokens():
+            runs.extend([[token], []])
+        elif is_content_token(token, stopwords):
+            runs[-1].append(token)
+        else:
+            runs.append([])
+    return [r for r in runs if r]
+
+
+@dataclass
+class Tokenized:
+    """Tokens per unit plus the evidence behind them: learned phrases and corpus stopwords."""
+
+    tokens: list[list[str]]
+    phrases: pd.DataFrame
+    corpus_stopwords: pd.DataFrame
+
+
+def learn_phrases(runs: Sequence[list[str]], min_count: int = 3, threshold: float = 0.5) -> tuple[Any, pd.DataFrame]:
+    """Fit gensim Phrases (NPMI scoring) on content-word runs; return the frozen model and its phrases."""
+    from gensim.models.phrases import Phrases
+
+    model = Phrases(
+        runs, min_count=min_count, threshold=threshold, scoring="npmi", connector_words=(), delimiter="_"
+    ).freeze()
+    counts: Counter[str] = Counter()
+    for run in model[list(runs)]:
+        counts.update(t for t in run if "_" in t and t not in _entity_tokens())
+    scores = model.phrasegrams
+    rows = [(p, counts[p], round(float(scores[p]), 3)) for p in counts if p in scores]
+    table = pd.DataFrame(rows, columns=["phrase", "count", "npmi"])
+    table = table.sort_values(["count", "phrase"], ascending=[False, True], ignore_index=True)
+    return model, table
+
+
+def phrase_grid(runs: Sequence[list[str]], min_counts: Sequence[int], thresholds: Sequence[float]) -> pd.DataFrame:
+    """How many phrases Phrases finds for each (min_count, NPMI threshold): the tuning evidence."""
+    rows = []
+    for mc in min_counts:
+        for th in thresholds:
+            _, table = learn_phrases(runs, mc, th)
+            rows.append({"min_count": mc, "threshold": th, "phrases": len(table),
+                         "tokens_joined": int(table["count"].sum()) * 2})
+    return pd.DataFrame(rows)
+
+
+@lru_cache(maxsize=1)
+def _entity_tokens() -> frozenset[str]:
+    """The single tokens that curated entities become."""
+    return frozenset(curated_entities().values())
+
+
+def document_frequency_stopwords(unit_tokens: Sequence[Sequence[str]], max_df: float = 0.5) -> pd.DataFrame:
+    """Terms found in more than ``max_df`` of the units: term, units, share (most frequent first)."""
+    n = len(unit_tokens)
+    df: Counter[str] = Counter()
+    for toks in unit_tokens:
+        df.update(set(toks))
+    rows = [(t, c, round(c / n, 3)) for t, c in df.items() if n and c / n > max_df]
+    table = pd.DataFrame(rows, columns=["term", "units", "share"])
+    return table.sort_values(["units", "term"], ascending=[False, True], ignore_index=True)
+
+
+def unit_runs(texts: Sequence[str], stopwords: frozenset[str] | None = None) -> list[list[list[str]]]:
+    """Per text, its content-word runs (lemmas, curated entities merged, stopwords removed)."""
+    stop = general_stopwords() if stopwords is None else stopwords
+    return [[r for s in lemma_sentences(t) for r in content_runs(s, stop)] for t in texts]
+
+
+def tokenize_units(
+    texts: Sequence[str],
+    max_df: float = 0.6,
+    phrase_min_count: int = 3,
+    phrase_threshold: float = 0.5,
+    extra_stopwords: Iterable[str] = (),
+) -> Tokenized:
+    """Modelling tokens per text: lemmas, curated entities, learned phrases, minus general and corpus stopwords."""
+    runs = unit_runs(texts, general_stopwords() | frozenset(extra_stopwords))
+    model, phrases = learn_phrases([r for u in runs for r in u], phrase_min_count, phrase_threshold)
+    content = [[t for r in u for t in model[r]] for u in runs]
+    corpus_stop = document_frequency_stopwords(content, max_df)
+    drop = frozenset(corpus_stop["term"])
+    tokens = [[t for t in toks if t not in drop] for toks in content]
+    return Tokenized(tokens, phrases, corpus_stop)

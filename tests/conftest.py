@@ -1,0 +1,46 @@
+"""Shared fixtures: the seed corpus and a factory for small corpora written to a temporary folder."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+ARTICLE = """A Short Article on Border Security
+
+Border Cooperation in the Region
+Border agencies of Kazakhstan and Uzbekistan share information on smuggling routes.
+They also hold joint patrols every spring.
+
+Key aspects include:
+  1. Joint patrols along the border.
+  2. Shared databases of incidents.
+
+Future Steps
+States should build trust through regular dialogue.
+"""
+
+
+@pytest.fixture
+def seeds() -> Path:
+    """The committed seed corpus."""
+    return SEEDS
+
+
+@pytest.fixture
+def make_corpus(tmp_path: Path) -> Callable[[dict[str, bytes | str]], Path]:
+    """Write files (name -> text or bytes) into a fresh folder and return it."""
+
+    def _make(files: dict[str, bytes | str]) -> Path:
+        folder = tmp_path / "corpus"
+        folder.mkdir(exist_ok=True)
+        for name, content in files.items():
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            (folder / name).write_bytes(data)
+        return folder
+
+    return _make

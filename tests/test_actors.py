@@ -1,0 +1,69 @@
+"""Actors: a gazetteer of aliases mapped to canonical actors and types, counted per section."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+import corpus_utils as cu
+from corpus_utils.actors import ACTOR_TYPES, actor_mentions, find_actors, gazetteer
+
+
+def _actors(text):
+    return [actor for _, actor, _ in find_actors(text)]
+
+
+def test_gazetteer_types_are_the_four_documented_ones():
+    assert set(gazetteer()["type"]) == set(ACTOR_TYPES)
+
+
+def test_abbreviation_matches_its_organisation():
+    assert _actors("The SCO met.") == ["Shanghai Cooperation Organization"]
+
+
+def test_abbreviations_are_case_sensitive():
+    assert _actors("Let us talk about the US.") == ["United States"]
+
+
+def test_spelling_variants_map_to_one_actor():
+    assert _actors("Shanghai Cooperation Organisation; Shanghai Cooperation Organization") == [
+        "Shanghai Cooperation Organization"] * 2
+
+
+def test_possessives_with_straight_and_curly_apostrophes():
+    assert _actors("China's role and China\u2019s loans and the SCO\u2019s summit") == [
+        "China", "China", "Shanghai Cooperation Organization"]
+
+
+def test_demonyms_count_as_the_state():
+    assert _actors("Kazakh, Uzbek, Russian, Chinese and American officials") == [
+        "Kazakhstan", "Uzbekistan", "Russia", "China", "United States"]
+
+
+def test_hyphenated_pair_counts_each_state():
+    assert _actors("the Kazakh-Uzbek border") == ["Kazakhstan", "Uzbekistan"]
+
+
+def test_longest_alias_wins():
+    assert _actors("the Collective Security Treaty Organization") == ["Collective Security Treaty Organization"]
+    assert _actors("the Central Asian Security Coordinating Council") == [
+        "Central Asian Security Coordinating Council"]
+
+
+def test_words_containing_an_alias_do_not_match():
+    assert _actors("USAID, Chinaware and Russians") == ["Russia"]
+
+
+def test_actor_mentions_counts_per_section():
+    units = pd.DataFrame({"doc_id": ["a", "a"], "section": [0, 1],
+                          "text": ["Russia and Russia's army", "NATO"]})
+    counts = actor_mentions(units)
+    assert counts.to_dict("records") == [
+        {"doc_id": "a", "section": 0, "actor": "Russia", "type": "external power", "mentions": 2},
+        {"doc_id": "a", "section": 1, "actor": "NATO", "type": "multilateral organisation", "mentions": 1},
+    ]
+
+
+def test_seed_partnerships_article_names_all_five_central_asian_states(seeds):
+    counts = actor_mentions(cu.load_corpus(seeds))
+    part = counts[(counts["doc_id"] == "001_1851a3015308c7e1") & (counts["type"] == "Central Asian state")]
+    assert set(part["actor"]) == {"Kazakhstan", "Kyrgyzstan", "Tajikistan", "Turkmenistan", "Uzbekistan"}

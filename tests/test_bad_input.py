@@ -1,0 +1,94 @@
+"""Bad input: a clear error or warning naming the path and the reason; the rest of the corpus still loads."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+import corpus_utils as cu
+
+from .conftest import ARTICLE
+
+
+def _load_silently(folder):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return cu.load_corpus(folder)
+
+
+def test_missing_folder_raises_corpus_error_naming_the_path(tmp_path):
+    missing = tmp_path / "nowhere"
+    with pytest.raises(cu.CorpusError, match="nowhere"):
+        cu.load_corpus(missing)
+
+
+def test_empty_folder_raises_corpus_error_naming_the_path(tmp_path):
+    with pytest.raises(cu.CorpusError, match=str(tmp_path.name)):
+        cu.load_corpus(tmp_path)
+
+
+def test_folder_without_txt_files_raises_corpus_error(make_corpus):
+    folder = make_corpus({"notes.md": "# not a corpus file"})
+    with pytest.raises(cu.CorpusError, match=r"no \.txt files"):
+        cu.load_corpus(folder)
+
+
+def test_corpus_error_is_not_chained_to_a_deep_exception(tmp_path):
+    with pytest.raises(cu.CorpusError) as info:
+        cu.load_corpus(tmp_path / "nowhere")
+    assert info.value.__cause__ is None and info.value.__context__ is None
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("empty.txt", b"", "empty file"),
+        ("blank.txt", b"  \n\n \r\n", "empty file"),
+        ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary"),
+        ("mangled.txt", b"Border \x81\x8d\x8f\x90\x9d talks", "not decodable"),
+        ("boiler.txt", "See also  Another page\n\nScroll to Top\n", "no text left after removing boilerplate"),
+    ],
+)
+def test_bad_file_is_skipped_with_a_warning_naming_it_and_the_rest_loads(make_corpus, name, content, reason):
+    folder = make_corpus({"good.txt": ARTICLE, name: content})
+    with pytest.warns(cu.CorpusWarning, match=rf"{name}.*{reason}"):
+        df = cu.load_corpus(folder)
+    assert set(df["doc_id"]) == {"good"}
+
+
+def test_skipped_files_are_recorded_in_the_corpus_report(make_corpus):
+    folder = make_corpus({"good.txt": ARTICLE, "empty.txt": b""})
+    report = cu.corpus_report(folder)
+    assert report.set_index("file").loc["empty.txt", "status"] == "skipped"
+    assert report.set_index("file").loc["good.txt", "status"] == "loaded"
+
+
+def test_utf8_with_bom_and_crlf_loads_silently_and_like_plain_utf8(make_corpus):
+    plain = _load_silently(make_corpus({"a.txt": ARTICLE}))
+    variant = _load_silently(make_corpus({"a.txt": b"\xef\xbb\xbf" + ARTICLE.replace("\n", "\r\n").encode()}))
+    assert variant.equals(plain)
+
+
+def test_windows_1252_file_is_decoded_with_a_warning_naming_it(make_corpus):
+    text = "Caf\u00e9 diplomacy\n\nThe minister\u2019s visit \u2013 a \u201cbreakthrough\u201d \u2013 was brief.\n"
+    folder = make_corpus({"legacy.txt": text.encode("cp1252"), "good.txt": ARTICLE})
+    with pytest.warns(cu.CorpusWarning, match="legacy.txt.*Windows-1252"):
+        df = cu.load_corpus(folder)
+    body = df.set_index("doc_id").loc["legacy", "text"]
+    assert "minister's visit" in body and "breakthrough" in body
+    assert df.set_index("doc_id").loc["legacy", "heading"] == "Café diplomacy"
+
+
+def test_all_files_unreadable_raises_corpus_error_after_warning_for_each(make_corpus):
+    folder = make_corpus({"a.txt": b"", "b.txt": b"\x00\x01"})
+    with pytest.warns(cu.CorpusWarning) as record, pytest.raises(cu.CorpusError, match="no readable documents"):
+        cu.load_corpus(folder)
+    assert {"a.txt", "b.txt"} <= {str(w.message).split(":")[0] for w in record}
+
+
+def test_cleaning_audit_reads_the_same_files_as_load_corpus(make_corpus):
+    folder = make_corpus({"good.txt": "Scroll to Top\n" + ARTICLE, "empty.txt": b""})
+    with pytest.warns(cu.CorpusWarning, match="empty.txt"):
+        audit = cu.cleaning_audit(folder)
+    assert audit[["file", "line", "rule"]].values.tolist() == [["good.txt", 1, "scroll_to_top"]]

@@ -1,0 +1,77 @@
+"""Tokens for modelling: lowercase lemmas, curated entities, phrases within clauses, derived stopwords."""
+
+from __future__ import annotations
+
+from corpus_utils import tokens
+
+
+def test_lemmas_are_lowercase():
+    assert tokens.lemma("Uzbekistan") == "uzbekistan"
+    assert tokens.lemma("Organizations") == "organization"
+
+
+def test_hyphenated_compounds_keep_their_modifier():
+    assert tokens.lemma("confidence-building") == "confidence-building"
+    assert tokens.lemma("cross-border") == "cross-border"
+
+
+def test_curated_entities_become_one_token_with_spelling_variants():
+    sents = tokens.lemma_sentences("The Shanghai Cooperation Organisation and the Shanghai Cooperation Organization.")
+    assert sents[0].count("shanghai_cooperation_organization") == 2
+
+
+def test_entity_with_connector_word_is_one_token():
+    assert "belt_and_road_initiative" in tokens.lemma_sentences("China's Belt and Road Initiative grows.")[0]
+
+
+def test_abbreviations_match_only_in_capitals():
+    sents = tokens.lemma_sentences("The US and the SCO's members told us so.")
+    assert sents[0].count("united_states") == 1
+    assert "shanghai_cooperation_organization" in sents[0]
+    assert "we" in sents[0]
+
+
+def test_general_stopwords_are_data_not_code():
+    stop = tokens.general_stopwords()
+    assert {"the", "and", "furthermore"} <= stop
+    assert "interest" not in stop and "system" not in stop
+
+
+def test_content_runs_break_at_stopwords_punctuation_and_entities():
+    sentence = ["mutual", "trust", ",", "regional", "stability", "and", "central_asia", "border"]
+    runs = tokens.content_runs(sentence, frozenset({"and"}))
+    assert runs == [["mutual", "trust"], ["regional", "stability"], ["central_asia"], ["border"]]
+
+
+def test_learned_phrases_join_recurring_adjacent_content_words():
+    runs = [["mutual", "trust", "grow"]] * 4 + [["trust", "fall"], ["mutual", "aid"], ["border", "talk"]]
+    _, table = tokens.learn_phrases(runs, min_count=3, threshold=0.5)
+    assert table["phrase"].tolist() == ["mutual_trust"]
+
+
+def test_phrases_never_cross_a_comma():
+    texts = ["Russia, China and others."] * 5
+    _, table = tokens.learn_phrases([r for u in tokens.unit_runs(texts) for r in u], min_count=2, threshold=0.1)
+    assert "russia_china" not in set(table["phrase"])
+
+
+def test_corpus_stopwords_are_terms_above_the_document_frequency_share():
+    units = [["security", "border"], ["security", "trade"], ["security", "border"], ["water"]]
+    table = tokens.document_frequency_stopwords(units, max_df=0.6)
+    assert table["term"].tolist() == ["security"]
+    assert table["share"].tolist() == [0.75]
+
+
+def test_tokenize_units_removes_corpus_stopwords_and_reports_them(seeds):
+    import corpus_utils as cu
+
+    texts = cu.load_corpus(seeds)["text"]
+    result = tokens.tokenize_units(texts, max_df=0.6)
+    dropped = set(result.corpus_stopwords["term"])
+    assert "security" in dropped
+    assert not dropped & {t for unit in result.tokens for t in unit}
+    assert len(result.tokens) == len(texts)
+
+
+def test_count_words_treats_hyphenated_and_possessive_words_as_one():
+    assert tokens.count_words("China's cross-border trade, in 2024.") == 5
