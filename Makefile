@@ -56,7 +56,7 @@ lock:
 	$(BOOT_PYTHON) -m venv .venv
 	.venv/bin/python -m pip install --quiet --upgrade pip
 	.venv/bin/python -m pip install --quiet -r requirements.txt
-	.venv/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	.venv/bin/python -c 'import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()["purelib"], "corpus_utils_repo.pth").write_text("$(CURDIR)\n")'
 	touch $@
 
 check-env:

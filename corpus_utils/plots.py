@@ -57,13 +57,14 @@ def plot_section_lengths(sections: pd.DataFrame, labels: Mapping[str, str]) -> F
         ax.bar(part["section"] + 1, part["n_words"], color="C0", width=0.75)
         median = part["n_words"].median()
         ax.axhline(median, color="black", lw=0.8, ls="--")
-        ax.text(part["section"].max() + 1.6, median, f"median {median:.0f}", va="center", fontsize=8)
-        ax.set_title(f"{labels.get(doc, doc)} ({len(part)} sections, {part['n_words'].sum():,} words)", loc="left")
+        ax.set_title(f"{labels.get(doc, doc)}: {len(part)} sections, {part['n_words'].sum():,} words "
+                     f"(dashed: median {median:.0f})", loc="left")
         ax.set_ylim(0, top)
         ax.set_ylabel("words")
         ax.grid(axis="y")
         ax.grid(axis="x", visible=False)
     axes[-1, 0].set_xlabel("section in reading order")
+    axes[-1, 0].xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
     fig.tight_layout()
     return fig
 
