@@ -1,8 +1,10 @@
 """corpus_utils: load, clean, tokenise and analyse a small corpus of policy articles."""
 
 from .cleaning import clean_text, cleaning_audit, normalize_text
-from .errors import CorpusError, CorpusWarning
+from .errors import CorpusError, CorpusWarning, install_warning_format
 from .loading import corpus_report, doc_labels, load_corpus, load_metadata, load_paragraphs
+
+install_warning_format()
 
 __all__ = [
     "CorpusError",

@@ -10,6 +10,8 @@ from importlib import resources
 
 import pandas as pd
 
+from .errors import user_facing
+
 # Characters mapped for analysis: typographic variants of the same word characters.
 _CHAR_MAP = {
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
@@ -73,6 +75,7 @@ def clean_text(text: str) -> str:
     return "\n".join(line for _, line in kept)
 
 
+@user_facing
 def cleaning_audit(path: str = "seeds") -> pd.DataFrame:
     """Every line removed from the corpus at ``path``: file, line number, rule and text."""
     from .loading import iter_documents

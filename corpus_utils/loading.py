@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from .cleaning import clean_lines
-from .errors import CorpusError, CorpusWarning
+from .errors import CorpusError, CorpusWarning, user_facing
 from .tokens import count_words
 
 SECTION_COLUMNS = ["doc_id", "title", "section", "heading", "text", "n_words"]
@@ -128,6 +128,7 @@ def iter_documents(path: str | Path = "seeds") -> Iterator[RawDocument]:
             yield doc
 
 
+@user_facing
 def corpus_report(path: str | Path = "seeds") -> pd.DataFrame:
     """One row per .txt file: status (loaded, loaded with warning, skipped), reason and encoding."""
     rows = [vars(status) for _, status in scan_corpus(path)]
@@ -234,6 +235,7 @@ def _titled(doc: RawDocument, title: str, sections: list[Section]) -> str:
     return title or next((s.heading for s in sections if s.heading), doc.doc_id)
 
 
+@user_facing
 def load_corpus(path: str | Path = "seeds") -> pd.DataFrame:
     """One row per section in reading order: doc_id, title, section, heading, text, n_words."""
     rows = []
@@ -246,6 +248,7 @@ def load_corpus(path: str | Path = "seeds") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=SECTION_COLUMNS)
 
 
+@user_facing
 def load_paragraphs(path: str | Path = "seeds") -> pd.DataFrame:
     """One row per paragraph in reading order: doc_id, section, heading, paragraph, line, text, n_words."""
     rows = []
@@ -259,6 +262,7 @@ def load_paragraphs(path: str | Path = "seeds") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=PARAGRAPH_COLUMNS)
 
 
+@user_facing
 def load_metadata(path: str | Path = "seeds") -> pd.DataFrame:
     """The optional ``metadata.csv`` of a corpus folder (doc_id, label, ...); labels default to doc_id."""
     docs = [file.stem for file in _corpus_files(path)]
@@ -276,12 +280,14 @@ def load_metadata(path: str | Path = "seeds") -> pd.DataFrame:
     return meta
 
 
+@user_facing
 def doc_labels(path: str | Path = "seeds") -> dict[str, str]:
     """Mapping doc_id -> short label (from metadata.csv, else the doc_id itself)."""
     meta = load_metadata(path)
     return dict(zip(meta["doc_id"], meta["label"], strict=True))
 
 
+@user_facing
 def word_accounting(path: str | Path = "seeds") -> pd.DataFrame:
     """Per file, where every word went: raw = boilerplate + title + headings + body (``balanced``)."""
     rows = []

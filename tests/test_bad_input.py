@@ -92,3 +92,19 @@ def test_cleaning_audit_reads_the_same_files_as_load_corpus(make_corpus):
     with pytest.warns(cu.CorpusWarning, match="empty.txt"):
         audit = cu.cleaning_audit(folder)
     assert audit[["file", "line", "rule"]].values.tolist() == [["good.txt", 1, "scroll_to_top"]]
+
+
+def test_corpus_error_traceback_stops_at_the_public_function(tmp_path):
+    with pytest.raises(cu.CorpusError) as info:
+        cu.load_corpus(tmp_path / "nowhere")
+    package_frames = [e for e in info.traceback if "corpus_utils" in str(e.path)]
+    assert len(package_frames) == 1
+
+
+def test_corpus_warning_is_formatted_as_one_plain_line_without_a_source_path():
+    text = warnings.formatwarning("empty.txt: skipped: empty file", cu.CorpusWarning, "/deep/loading.py", 42)
+    assert text == "CorpusWarning: empty.txt: skipped: empty file\n"
+
+
+def test_other_warnings_keep_the_python_format():
+    assert "/deep/x.py:7" in warnings.formatwarning("careful", UserWarning, "/deep/x.py", 7)
