@@ -17,7 +17,6 @@ else
   ENV := .venv/.installed
 endif
 export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
-export MPLBACKEND := agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: help figures test lint lab lock check-env clean

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -120,4 +121,120 @@ def plot_vocabulary_overlap(overlap: pd.DataFrame, labels: Mapping[str, str]) ->
     ax.set_xlabel("distinct content lemmas (types)")
     ax.legend(loc="lower center", ncol=3, bbox_to_anchor=(0.5, 1.0))
     fig.tight_layout()
+    return fig
+
+
+def plot_k_selection(summary: pd.DataFrame, choice: Mapping[str, object], by: str = "unit") -> Figure:
+    """c_v, c_npmi and stability against K: mean over seeds (line) and min-max over seeds (band)."""
+    metrics = [("c_v", "coherence c_v"), ("c_npmi", "coherence c_npmi"), ("stability", "stability (avg. Jaccard)")]
+    fig = Figure(figsize=(10, 3.4))
+    axes = fig.subplots(1, 3, sharex=True)
+    groups = list(dict.fromkeys(summary[by])) if by in summary else [None]
+    markers = ["o", "s", "^", "D"]
+    for ax, (metric, title) in zip(axes, metrics, strict=True):
+        for i, group in enumerate(groups):
+            part = summary if group is None else summary[summary[by] == group]
+            ax.fill_between(part["k"], part[f"{metric}_min"], part[f"{metric}_max"], color=f"C{i}", alpha=0.2, lw=0)
+            ax.plot(part["k"], part[f"{metric}_mean"], marker=markers[i % 4], ms=4, color=f"C{i}",
+                    label=group if group is not None else "mean over seeds")
+            if group is None or group == choice.get(by):
+                row = part[part["k"] == choice["k"]]
+                ax.scatter(row["k"], row[f"{metric}_mean"], s=120, facecolor="none", edgecolor="black", lw=1.5,
+                           zorder=5, label="chosen" if ax is axes[0] else None)
+        ax.set_title(title, loc="left")
+        ax.set_xlabel("number of topics K")
+        ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+        ax.grid(axis="y")
+    axes[0].legend(loc="best")
+    fig.tight_layout()
+    return fig
+
+
+def plot_topic_terms(terms: pd.DataFrame, n: int = 10) -> Figure:
+    """Top terms of each topic by probability, one panel per topic, titled with the topic's label."""
+    topics = list(dict.fromkeys(terms["topic"]))
+    cols = min(3, len(topics))
+    rows = -(-len(topics) // cols)
+    fig = Figure(figsize=(3.6 * cols, 0.26 * n * rows + 0.9 * rows))
+    axes = fig.subplots(rows, cols, squeeze=False)
+    for ax, topic in zip(axes.flat, topics, strict=False):
+        part = terms[(terms["topic"] == topic) & (terms["rank"] <= n)].iloc[::-1]
+        ax.barh(part["term"], part["probability"], color=f"C{(topic - 1) % 8}")
+        label = part["label"].iloc[0]
+        ax.set_title(f"Topic {topic}" + (f": {label}" if label else ""), loc="left", fontsize=10)
+        ax.set_xlabel("P(term | topic)")
+    for ax in list(axes.flat)[len(topics):]:
+        ax.set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def plot_intertopic_map(coords: pd.DataFrame, labels: Mapping[int, str]) -> Figure:
+    """Static intertopic distance map (pyLDAvis PCoA coordinates): circle area = topic's share of tokens."""
+    fig = Figure(figsize=(5.5, 5))
+    ax = fig.subplots()
+    span = max(coords["x"].abs().max(), coords["y"].abs().max(), 1e-9) * 1.6
+    for i, row in enumerate(coords.itertuples()):
+        ax.scatter(row.x, row.y, s=row.Freq * 60, color=f"C{i % 8}", alpha=0.55, edgecolor="black", lw=0.8)
+        ax.annotate(f"{row.topics}", (row.x, row.y), ha="center", va="center", fontsize=12, fontweight="bold")
+    ax.set_xlim(-span, span)
+    ax.set_ylim(-span, span)
+    ax.axhline(0, color="grey", lw=0.5)
+    ax.axvline(0, color="grey", lw=0.5)
+    ax.set_xlabel("PC1 (Jensen-Shannon PCoA)")
+    ax.set_ylabel("PC2")
+    ax.grid(False)
+    legend = "\n".join(f"{t}: {labels.get(int(t), '')} ({f:.0f}% of tokens)"
+                       for t, f in zip(coords["topics"], coords["Freq"], strict=True))
+    ax.set_title("Intertopic distance map", loc="left")
+    ax.text(0.02, 0.02, legend, transform=ax.transAxes, fontsize=8, va="bottom")
+    fig.tight_layout()
+    return fig
+
+
+def plot_group_profiles(table: pd.DataFrame, group_labels: Mapping[str, str], item_labels: Mapping[int, str],
+                        xlabel: str) -> Figure:
+    """Dot-and-whisker: mean and 95% interval of each item (topic or frame) per group (article)."""
+    items = list(dict.fromkeys(table["column"]))
+    groups = list(dict.fromkeys(table["group"]))
+    fig = Figure(figsize=(7, 0.55 * len(items) * len(groups) / 2 + 1.6))
+    ax = fig.subplots()
+    markers = ["o", "s", "^", "D", "v", "P"]
+    step = 0.8 / max(len(groups), 1)
+    for g, group in enumerate(groups):
+        part = table[table["group"] == group].set_index("column").loc[items]
+        y = np.arange(len(items)) + (g - (len(groups) - 1) / 2) * step
+        ax.errorbar(part["mean"], y, xerr=[part["mean"] - part["ci_low"], part["ci_high"] - part["mean"]],
+                    fmt=markers[g % len(markers)], color=f"C{g}", capsize=3, ms=6,
+                    label=group_labels.get(group, group))
+    ax.set_yticks(range(len(items)), [f"{i}: {item_labels.get(i, '')}" for i in items])
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(groups))
+    fig.tight_layout()
+    return fig
+
+
+def plot_topic_flow(theta: np.ndarray, doc_ids: Sequence[str], group_labels: Mapping[str, str],
+                    topic_labels: Mapping[int, str], unit_name: str = "section") -> Figure:
+    """Heatmap per article: topic proportions (rows) along the units in reading order (columns)."""
+    docs = list(dict.fromkeys(doc_ids))
+    ids = np.asarray(doc_ids)
+    k = theta.shape[1]
+    fig = Figure(figsize=(9, (0.32 * k + 0.7) * len(docs) + 0.8))
+    axes = fig.subplots(len(docs), 1, squeeze=False)
+    image = None
+    for ax, doc in zip(axes[:, 0], docs, strict=True):
+        block = theta[ids == doc].T
+        image = ax.imshow(block, aspect="auto", vmin=0, vmax=1, cmap="cividis", interpolation="nearest")
+        ax.set_yticks(range(k), [f"{t + 1}: {topic_labels.get(t + 1, '')}" for t in range(k)], fontsize=8)
+        ax.set_title(group_labels.get(doc, doc), loc="left")
+        ax.grid(False)
+        ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+        ax.set_xticks(ax.get_xticks()[(ax.get_xticks() >= 0) & (ax.get_xticks() < block.shape[1])])
+        ax.set_xticklabels([str(int(t) + 1) for t in ax.get_xticks()])
+    axes[-1, 0].set_xlabel(f"{unit_name} in reading order")
+    fig.tight_layout(rect=(0, 0, 0.9, 1))
+    cax = fig.add_axes((0.92, 0.15, 0.015, 0.7))
+    fig.colorbar(image, cax=cax, label="topic proportion")
     return fig

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 
@@ -52,3 +53,45 @@ def pool_by_doc(doc_ids: Sequence[str], unit_tokens: Sequence[Sequence[str]]) ->
     for doc, toks in zip(doc_ids, unit_tokens, strict=True):
         pooled.setdefault(doc, []).extend(toks)
     return pooled
+
+
+def bootstrap_group_means(values: np.ndarray, groups: Sequence[str], n_boot: int = 2000, seed: int = 0,
+                          level: float = 0.95) -> pd.DataFrame:
+    """Mean of each column per group with a percentile bootstrap interval (units resampled within group).
+
+    Returns group, column (1-based), mean, ci_low, ci_high.
+    """
+    rng = np.random.default_rng(seed)
+    groups = np.asarray(groups)
+    rows = []
+    lo, hi = (1 - level) / 2 * 100, (1 + level) / 2 * 100
+    for group in dict.fromkeys(groups):
+        block = values[groups == group]
+        idx = rng.integers(0, len(block), size=(n_boot, len(block)))
+        boot = block[idx].mean(axis=1)
+        for col in range(values.shape[1]):
+            rows.append({"group": group, "column": col + 1, "mean": block[:, col].mean(),
+                         "ci_low": np.percentile(boot[:, col], lo), "ci_high": np.percentile(boot[:, col], hi)})
+    return pd.DataFrame(rows)
+
+
+def between_group_share(values: np.ndarray, groups: Sequence[str]) -> float:
+    """Share of the total sum of squares (all columns) that lies between group means (eta squared)."""
+    groups = np.asarray(groups)
+    grand = values.mean(axis=0)
+    total = ((values - grand) ** 2).sum()
+    between = sum(((values[groups == g].mean(axis=0) - grand) ** 2).sum() * (groups == g).sum()
+                  for g in dict.fromkeys(groups))
+    return float(between / total) if total > 0 else 0.0
+
+
+def permutation_test(values: np.ndarray, groups: Sequence[str], n_perm: int = 2000, seed: int = 0) -> dict[str, float]:
+    """Do groups differ in their mean profiles? Permute group labels over units; statistic = eta squared.
+
+    Returns the observed eta squared, the permutation p-value ((hits + 1) / (n_perm + 1)) and n_perm.
+    """
+    rng = np.random.default_rng(seed)
+    groups = np.asarray(groups)
+    observed = between_group_share(values, groups)
+    hits = sum(between_group_share(values, rng.permutation(groups)) >= observed - 1e-12 for _ in range(n_perm))
+    return {"eta_squared": round(observed, 4), "p_value": round((hits + 1) / (n_perm + 1), 4), "n_perm": n_perm}

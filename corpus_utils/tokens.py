@@ -203,12 +203,18 @@ def tokenize_units(
     phrase_min_count: int = 3,
     phrase_threshold: float = 0.5,
     extra_stopwords: Iterable[str] = (),
+    drop_terms: Iterable[str] = (),
 ) -> Tokenized:
-    """Modelling tokens per text: lemmas, curated entities, learned phrases, minus general and corpus stopwords."""
+    """Modelling tokens per text: lemmas, curated entities, learned phrases, minus general and corpus stopwords.
+
+    ``extra_stopwords`` join the general list (before phrases are learned); ``drop_terms`` are removed
+    afterwards with the corpus stopwords (e.g. corpus stopwords derived at section level, applied to
+    paragraphs).
+    """
     runs = unit_runs(texts, general_stopwords() | frozenset(extra_stopwords))
     model, phrases = learn_phrases([r for u in runs for r in u], phrase_min_count, phrase_threshold)
     content = [[t for r in u for t in model[r]] for u in runs]
     corpus_stop = document_frequency_stopwords(content, max_df)
-    drop = frozenset(corpus_stop["term"])
+    drop = frozenset(corpus_stop["term"]) | frozenset(drop_terms)
     tokens = [[t for t in toks if t not in drop] for toks in content]
     return Tokenized(tokens, phrases, corpus_stop)

@@ -1,0 +1,122 @@
+"""Topic modelling: the stability measure, the K rule, determinism and the offline pyLDAvis page."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from corpus_utils import topics
+
+from .browser import offline_page
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = [["border", "patrol", "smuggling", "drug"], ["trade", "investment", "road", "rail"],
+        ["border", "smuggling", "patrol", "guard"], ["trade", "rail", "investment", "port"]] * 6
+
+
+@pytest.fixture(scope="module")
+def vocab():
+    return topics.build_vocabulary(DOCS, no_below=2)
+
+
+def test_average_jaccard_matches_the_worked_example():
+    r1 = ["album", "music", "best", "award", "win"]
+    r2 = ["sport", "best", "win", "medal", "award"]
+    assert round(topics.average_jaccard(r1, r2), 3) == 0.154
+
+
+def test_average_jaccard_of_identical_rankings_is_one():
+    assert topics.average_jaccard(["a", "b", "c"], ["a", "b", "c"]) == 1.0
+
+
+def test_ranking_agreement_matches_topics_regardless_of_order():
+    run1 = [["a", "b", "c"], ["x", "y", "z"]]
+    run2 = [["x", "y", "z"], ["a", "b", "c"]]
+    assert topics.ranking_agreement(run1, run2) == 1.0
+
+
+def test_ranking_agreement_uses_the_best_one_to_one_matching():
+    run1 = [["a", "b"], ["c", "d"]]
+    run2 = [["a", "c"], ["c", "d"]]
+    # best matching pairs ["a", "b"] with ["a", "c"] (AJ (1 + 1/3) / 2) and ["c", "d"] with itself (AJ 1)
+    assert topics.ranking_agreement(run1, run2) == pytest.approx((2 / 3 + 1) / 2)
+
+
+def test_same_seed_gives_identical_topic_term_matrix(vocab):
+    first = topics.fit_lda(vocab, 2, seed=7).get_topics()
+    second = topics.fit_lda(vocab, 2, seed=7).get_topics()
+    assert np.array_equal(first, second)
+
+
+def test_parallel_and_serial_fits_give_the_same_topics(vocab):
+    jobs = [(2, 1), (2, 2), (3, 1)]
+    serial = topics.fit_many(vocab, jobs, {}, topn=4, n_jobs=1, progress=False)
+    parallel = topics.fit_many(vocab, jobs, {}, topn=4, n_jobs=2, progress=False)
+    assert serial == parallel
+
+
+def test_vocabulary_reports_what_filtering_removed():
+    v = topics.build_vocabulary([["a", "b"], ["a", "c"], ["a", "b"]], no_below=2)
+    assert sorted(v.dictionary.token2id) == ["a", "b"]
+    assert v.removed["term"].tolist() == ["c"]
+    assert v.summary.loc["terms (types)"].tolist() == [3, 1, 2]
+
+
+def test_choose_k_picks_the_best_mean_of_scaled_criteria():
+    sweep = pd.DataFrame({"k": [2, 2, 3, 3, 4, 4], "seed": [1, 2] * 3,
+                          "c_v": [0.3, 0.3, 0.5, 0.5, 0.4, 0.4], "c_npmi": [0.0, 0.0, 0.1, 0.1, 0.2, 0.2],
+                          "stability": [0.9, 0.9, 0.6, 0.6, 0.1, 0.1]})
+    choice, table = topics.choose_k(sweep)
+    assert choice == {"k": 3}
+    assert table.set_index("k")["score"].round(3).to_dict() == {2: 0.333, 3: 0.708, 4: 0.5}
+
+
+def test_choose_k_breaks_ties_towards_fewer_topics():
+    sweep = pd.DataFrame({"k": [2, 5], "seed": [1, 1], "c_v": [0.4, 0.4], "c_npmi": [0.0, 0.0],
+                          "stability": [0.5, 0.5]})
+    assert topics.choose_k(sweep)[0] == {"k": 2}
+
+
+def test_k_sweep_scores_every_run_and_caches_it(vocab, tmp_path):
+    sweep = topics.k_sweep(DOCS, vocab, [2, 3], [1, 2], n_jobs=1, cache_dir=tmp_path, progress=False)
+    assert len(sweep) == 4 and set(sweep.columns) == {"k", "seed", "c_v", "c_npmi", "stability"}
+    assert len(list(tmp_path.glob("k_sweep_*.csv"))) == 1
+    again = topics.k_sweep(DOCS, vocab, [2, 3], [1, 2], n_jobs=1, cache_dir=tmp_path, progress=False)
+    pd.testing.assert_frame_equal(sweep, again, check_dtype=False)
+
+
+def test_k_rule_recovers_two_planted_themes(vocab):
+    sweep = topics.k_sweep(DOCS, vocab, [2, 3, 4], [1, 2, 3], topn=5, n_jobs=1, progress=False)
+    assert topics.choose_k(sweep)[0] == {"k": 2}
+    # the ties within a theme (equally frequent terms) reorder between seeds, so agreement stays below 1
+    assert sweep.loc[sweep["k"] == 2, "stability"].min() > 0.75
+
+
+def test_ldavis_page_is_self_contained(vocab):
+    page = topics.ldavis_page(topics.prepare_ldavis(topics.fit_lda(vocab, 2, 1), vocab), "demo")
+    assert not re.search(r"""<(script|link)[^>]+(src|href)=["']?https?:""", page)
+    assert "cdn.jsdelivr" not in page
+    assert 'id="ldavis_topics"' in page and "new LDAvis(" in page
+
+
+def test_ldavis_keeps_gensim_topic_order(vocab):
+    model = topics.fit_lda(vocab, 2, 1)
+    prepared = topics.prepare_ldavis(model, vocab)
+    assert prepared.topic_coordinates["topics"].tolist() == [1, 2]
+    assert prepared.topic_order == [1, 2]
+
+
+def test_committed_ldavis_html_draws_one_circle_per_topic_offline():
+    html = ROOT / "figures" / "ldavis.html"
+    n_topics = pd.read_csv(ROOT / "results" / "topic_terms.csv")["topic"].nunique()
+    with offline_page() as (page, log):
+        page.goto(html.as_uri())
+        page.wait_for_selector("svg circle.dot", timeout=15000)
+        circles = page.locator("svg circle.dot").count()
+    assert circles == n_topics
+    assert log.console_errors == [] and log.page_errors == []
+    assert log.network_requests == []
