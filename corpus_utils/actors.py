@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 import pandas as pd
 
@@ -67,3 +69,39 @@ def actor_mentions(units: pd.DataFrame, keys: tuple[str, ...] = ("doc_id", "sect
         for (actor, kind), n in sorted(counts.items()):
             rows.append({**{k: record[k] for k in keys}, "actor": actor, "type": kind, "mentions": n})
     return pd.DataFrame(rows, columns=[*keys, "actor", "type", "mentions"])
+
+
+def actor_salience(mentions: pd.DataFrame, words: Mapping[str, int]) -> pd.DataFrame:
+    """Mentions per 1,000 words by article and actor type: doc_id, type, mentions, per_1000."""
+    table = mentions.groupby(["doc_id", "type"], as_index=False)["mentions"].sum()
+    full = pd.MultiIndex.from_product([list(words), list(ACTOR_TYPES)], names=["doc_id", "type"])
+    table = table.set_index(["doc_id", "type"]).reindex(full, fill_value=0).reset_index()
+    table["per_1000"] = (table["mentions"] / table["doc_id"].map(words) * 1000).round(2)
+    return table
+
+
+def cooccurrence_graph(mentions: pd.DataFrame, keys: tuple[str, ...] = ("doc_id", "section")) -> Any:
+    """networkx Graph of actors: node weight = units mentioning the actor, edge weight = units naming both."""
+    import networkx as nx
+
+    graph = nx.Graph()
+    for actor, kind in sorted(set(zip(mentions["actor"], mentions["type"], strict=True))):
+        graph.add_node(actor, type=kind, units=0)
+    for _, unit in mentions.groupby(list(keys)):
+        actors = sorted(set(unit["actor"]))
+        for actor in actors:
+            graph.nodes[actor]["units"] += 1
+        for i, a in enumerate(actors):
+            for b in actors[i + 1 :]:
+                weight = graph.get_edge_data(a, b, {"weight": 0})["weight"]
+                graph.add_edge(a, b, weight=weight + 1)
+    return graph
+
+
+def short_name(actor: str) -> str:
+    """The actor's abbreviation from the gazetteer (e.g. SCO), or its name when it has none or is short."""
+    table = gazetteer()
+    abbreviations = table[(table["actor"] == actor) & (table["kind"] == "abbreviation")]["alias"]
+    if len(actor) <= 14 or abbreviations.empty:
+        return actor
+    return sorted(abbreviations, key=lambda a: (len(a), a))[0]

@@ -6,9 +6,11 @@ figure state piles up; a notebook displays a figure by ending a cell with it.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -215,26 +217,157 @@ def plot_group_profiles(table: pd.DataFrame, group_labels: Mapping[str, str], it
     return fig
 
 
-def plot_topic_flow(theta: np.ndarray, doc_ids: Sequence[str], group_labels: Mapping[str, str],
-                    topic_labels: Mapping[int, str], unit_name: str = "section") -> Figure:
-    """Heatmap per article: topic proportions (rows) along the units in reading order (columns)."""
+def plot_flow(values: np.ndarray, doc_ids: Sequence[str], group_labels: Mapping[str, str],
+              row_names: Sequence[str], unit_name: str = "section", value_label: str = "topic proportion",
+              vmax: float | None = 1.0) -> Figure:
+    """Heatmap per article: one row per topic or frame, one column per unit in reading order."""
     docs = list(dict.fromkeys(doc_ids))
     ids = np.asarray(doc_ids)
-    k = theta.shape[1]
+    k = values.shape[1]
+    top = float(np.nanmax(values)) if vmax is None else vmax
     fig = Figure(figsize=(9, (0.32 * k + 0.7) * len(docs) + 0.8))
     axes = fig.subplots(len(docs), 1, squeeze=False)
     image = None
     for ax, doc in zip(axes[:, 0], docs, strict=True):
-        block = theta[ids == doc].T
-        image = ax.imshow(block, aspect="auto", vmin=0, vmax=1, cmap="cividis", interpolation="nearest")
-        ax.set_yticks(range(k), [f"{t + 1}: {topic_labels.get(t + 1, '')}" for t in range(k)], fontsize=8)
+        block = values[ids == doc].T
+        image = ax.imshow(block, aspect="auto", vmin=0, vmax=top, cmap="cividis", interpolation="nearest")
+        ax.set_yticks(range(k), list(row_names), fontsize=8)
         ax.set_title(group_labels.get(doc, doc), loc="left")
         ax.grid(False)
-        ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
-        ax.set_xticks(ax.get_xticks()[(ax.get_xticks() >= 0) & (ax.get_xticks() < block.shape[1])])
-        ax.set_xticklabels([str(int(t) + 1) for t in ax.get_xticks()])
+        ticks = [t for t in range(0, block.shape[1], 2)]
+        ax.set_xticks(ticks, [str(t + 1) for t in ticks])
     axes[-1, 0].set_xlabel(f"{unit_name} in reading order")
     fig.tight_layout(rect=(0, 0, 0.9, 1))
     cax = fig.add_axes((0.92, 0.15, 0.015, 0.7))
-    fig.colorbar(image, cax=cax, label="topic proportion")
+    fig.colorbar(image, cax=cax, label=value_label)
+    return fig
+
+
+def plot_actor_salience(salience: pd.DataFrame, labels: Mapping[str, str]) -> Figure:
+    """Grouped bars: mentions per 1,000 words of each actor type, per article."""
+    types = list(TYPE_HATCHES)
+    docs = list(dict.fromkeys(salience["doc_id"]))
+    fig = Figure(figsize=(7.5, 3.6))
+    ax = fig.subplots()
+    width = 0.8 / len(types)
+    for i, kind in enumerate(types):
+        part = salience[salience["type"] == kind].set_index("doc_id").loc[docs]
+        x = np.arange(len(docs)) + (i - (len(types) - 1) / 2) * width
+        ax.bar(x, part["per_1000"], width, color=f"C{i}", hatch=TYPE_HATCHES[kind], label=kind, edgecolor="white")
+    ax.set_xticks(range(len(docs)), [labels.get(d, d) for d in docs])
+    ax.set_ylabel("mentions per 1,000 words")
+    ax.grid(axis="y")
+    ax.grid(axis="x", visible=False)
+    ax.legend(loc="upper left", ncol=2)
+    fig.tight_layout()
+    return fig
+
+
+def plot_actor_network(graph: Any, seed: int = 1) -> Figure:
+    """Actor co-occurrence network: node size = sections naming the actor, edge width = sections naming both.
+
+    Long names are shown by their gazetteer abbreviation (SCO, CSTO, BRI, ...).
+    """
+    import networkx as nx
+
+    fig = Figure(figsize=(8, 6.5))
+    ax = fig.subplots()
+    pos = nx.spring_layout(graph, seed=seed, weight="weight", k=2.5 / max(np.sqrt(len(graph)), 1))
+    colours = {t: f"C{i}" for i, t in enumerate(TYPE_HATCHES)}
+    widths = [0.6 + 1.2 * d["weight"] for _, _, d in graph.edges(data=True)]
+    nx.draw_networkx_edges(graph, pos, ax=ax, width=widths, edge_color="#888888", alpha=0.6)
+    for kind, marker in zip(TYPE_HATCHES, ["o", "s", "D", "^"], strict=True):
+        nodes = [n for n, d in graph.nodes(data=True) if d["type"] == kind]
+        sizes = [80 + 60 * graph.nodes[n]["units"] for n in nodes]
+        nx.draw_networkx_nodes(graph, pos, nodelist=nodes, node_size=sizes, node_color=colours[kind],
+                               node_shape=marker, edgecolors="black", linewidths=0.6, ax=ax, label=kind)
+    from .actors import short_name
+
+    label_pos = {n: (x, y - 0.07) for n, (x, y) in pos.items()}
+    names = {n: textwrap.fill(short_name(n), 18) for n in graph.nodes}
+    nx.draw_networkx_labels(graph, label_pos, ax=ax, font_size=8, labels=names,
+                            bbox={"facecolor": "white", "alpha": 0.75, "lw": 0, "pad": 0.5})
+    ax.margins(0.12)
+    ax.set_axis_off()
+    ax.legend(loc="lower center", ncol=4, bbox_to_anchor=(0.5, -0.08), markerscale=0.5)
+    fig.tight_layout()
+    return fig
+
+
+def plot_keyness(table: pd.DataFrame, labels: Mapping[str, str], n: int = 10) -> Figure:
+    """Most distinctive terms of each article against the other two: signed G2, one panel per article."""
+    docs = list(dict.fromkeys(table["doc_id"]))
+    fig = Figure(figsize=(3.6 * len(docs), 0.3 * n + 1.2))
+    axes = fig.subplots(1, len(docs), squeeze=False)
+    for i, (ax, doc) in enumerate(zip(axes[0], docs, strict=True)):
+        part = table[(table["doc_id"] == doc) & (table["g2"] > 0)].head(n).iloc[::-1]
+        ax.barh(part["term"], part["g2"], color=f"C{i}")
+        ax.set_title(labels.get(doc, doc), loc="left")
+        ax.set_xlabel("log-likelihood G2 (vs other two)")
+    fig.tight_layout()
+    return fig
+
+
+def plot_heatmap(matrix: pd.DataFrame, xlabel: str, ylabel: str, value_label: str, diverging: bool = True,
+                 fmt: str = "{:.2f}") -> Figure:
+    """Annotated heatmap of a small matrix (rows x columns)."""
+    fig = Figure(figsize=(0.75 * matrix.shape[1] + 3.2, 0.45 * matrix.shape[0] + 1.8))
+    ax = fig.subplots()
+    values = matrix.to_numpy(dtype=float)
+    if diverging:
+        limit = max(np.nanmax(np.abs(values)), 1e-9)
+        image = ax.imshow(values, cmap="PuOr", vmin=-limit, vmax=limit, aspect="auto")
+    else:
+        image = ax.imshow(values, cmap="cividis", vmin=0, aspect="auto")
+    for (r, c), v in np.ndenumerate(values):
+        if not np.isnan(v):
+            dark = abs(v) > 0.55 * np.nanmax(np.abs(values)) if diverging else v < 0.5 * np.nanmax(values)
+            ax.text(c, r, fmt.format(v), ha="center", va="center", fontsize=8, color="white" if dark else "black")
+    ax.set_xticks(range(matrix.shape[1]), [str(c) for c in matrix.columns], rotation=35, ha="right")
+    ax.set_yticks(range(matrix.shape[0]), [str(i) for i in matrix.index])
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(False)
+    fig.colorbar(image, ax=ax, label=value_label, shrink=0.8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_function_mix(mix: pd.DataFrame, labels: Mapping[str, str]) -> Figure:
+    """Stacked horizontal bars: share of each article's sections per framing function."""
+    fig = Figure(figsize=(7, 0.6 * len(mix) + 1.5))
+    ax = fig.subplots()
+    left = np.zeros(len(mix))
+    hatches = ["", "//", "..", "xx", "\\\\"]
+    for i, col in enumerate(mix.columns):
+        ax.barh([labels.get(d, d) for d in mix.index], mix[col], left=left, color=f"C{i}", hatch=hatches[i % 5],
+                label=col, edgecolor="white")
+        for y, (lft, v) in enumerate(zip(left, mix[col], strict=True)):
+            if v >= 0.08:
+                ax.text(lft + v / 2, y, f"{v:.0%}", ha="center", va="center", fontsize=8,
+                        bbox={"facecolor": "white", "alpha": 0.7, "lw": 0, "pad": 1})
+        left = left + mix[col].to_numpy()
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share of sections")
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(mix.columns))
+    fig.tight_layout()
+    return fig
+
+
+def plot_formula_share(share: pd.DataFrame, labels: Mapping[str, str]) -> Figure:
+    """Stacked bars: share of each article's words in n-grams shared with another article versus its own."""
+    fig = Figure(figsize=(7, 0.6 * len(share) + 1.4))
+    ax = fig.subplots()
+    names = [labels.get(d, d) for d in share["doc_id"]]
+    own = 1 - share["formula_share"]
+    ax.barh(names, share["formula_share"], color="C1", hatch="//", label="shared formula", edgecolor="white")
+    ax.barh(names, own, left=share["formula_share"], color="C0", label="own wording", edgecolor="white")
+    for y, v in enumerate(share["formula_share"]):
+        ax.text(v + 0.01, y, f"{v:.0%}", va="center", fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share of the article's words")
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)
+    fig.tight_layout()
     return fig

@@ -95,3 +95,28 @@ def permutation_test(values: np.ndarray, groups: Sequence[str], n_perm: int = 20
     observed = between_group_share(values, groups)
     hits = sum(between_group_share(values, rng.permutation(groups)) >= observed - 1e-12 for _ in range(n_perm))
     return {"eta_squared": round(observed, 4), "p_value": round((hits + 1) / (n_perm + 1), 4), "n_perm": n_perm}
+
+
+def distinguishing(values: np.ndarray, groups: Sequence[str], columns: Sequence[str], n_perm: int = 2000,
+                   seed: int = 0) -> pd.DataFrame:
+    """For each group and column: group mean, mean of all other units, difference and permutation p-value.
+
+    The p-value is two-sided: how often a random relabelling of units gives a difference at least as large
+    in absolute value ((hits + 1) / (n_perm + 1)).
+    """
+    rng = np.random.default_rng(seed)
+    groups = np.asarray(groups)
+    perms = np.array([rng.permutation(groups) for _ in range(n_perm)])
+    rows = []
+    for group in dict.fromkeys(groups):
+        inside = groups == group
+        observed = values[inside].mean(axis=0) - values[~inside].mean(axis=0)
+        hits = np.zeros(values.shape[1])
+        for perm in perms:
+            mask = perm == group
+            hits += np.abs(values[mask].mean(axis=0) - values[~mask].mean(axis=0)) >= np.abs(observed) - 1e-12
+        for j, col in enumerate(columns):
+            rows.append({"group": group, "column": col, "mean": values[inside, j].mean(),
+                         "mean_others": values[~inside, j].mean(), "diff": observed[j],
+                         "p_value": (hits[j] + 1) / (n_perm + 1)})
+    return pd.DataFrame(rows)

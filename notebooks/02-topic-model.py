@@ -243,7 +243,8 @@ fig
 # sections of all three articles fall into topic 3, the prescriptive closing sections mostly into topic 1.
 
 # %%
-fig = plots.plot_topic_flow(theta, groups, labels, topic_labels, unit_name=UNIT[:-1])
+fig = plots.plot_flow(theta, groups, labels, [f"{t}: {lab}" for t, lab in topic_labels.items()],
+                      unit_name=UNIT[:-1])
 plots.save_figure(fig, "02_topic_flow", FIGURES)
 fig
 

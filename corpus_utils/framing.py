@@ -1,0 +1,231 @@
+"""Framing: a codebook of frames and framing functions (data), dictionary scores per section, keyness,
+shared formulaic language, and agreement measures for validating the dictionary against human coding."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from importlib import resources
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from . import tokens
+
+HEADING_WEIGHT = 2.0  # a function cue in the heading counts as much as 2 cues per 100 words of body text
+
+
+@lru_cache(maxsize=1)
+def load_codebook() -> dict[str, Any]:
+    """The codebook shipped in ``corpus_utils/data/codebook.yaml`` (frames and functions)."""
+    text = resources.files("corpus_utils.data").joinpath("codebook.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def frame_names() -> list[str]:
+    """The nine substantive frames, in codebook order."""
+    return list(load_codebook()["frames"])
+
+
+def function_names() -> list[str]:
+    """The four framing functions, in codebook order."""
+    return list(load_codebook()["functions"])
+
+
+def codebook_table() -> pd.DataFrame:
+    """The codebook as a table: frame, definition, indicators, example."""
+    rows = [{"frame": name, "definition": f["definition"], "indicators": ", ".join(f["indicators"]),
+             "example": f["example"]} for name, f in load_codebook()["frames"].items()]
+    return pd.DataFrame(rows)
+
+
+def _patterns(phrases: Sequence[str]) -> list[tuple[str, ...]]:
+    """Indicator phrases as lemma sequences, longest first."""
+    seqs = {tuple(p.split()) for p in phrases}
+    return sorted(seqs, key=lambda s: (-len(s), s))
+
+
+def count_matches(sentences: Sequence[Sequence[str]], phrases: Sequence[str]) -> Counter[str]:
+    """Occurrences of each indicator in lemma sentences: longest match first, no overlaps."""
+    patterns = _patterns(phrases)
+    found: Counter[str] = Counter()
+    for sent in sentences:
+        i = 0
+        while i < len(sent):
+            for pat in patterns:
+                if tuple(sent[i : i + len(pat)]) == pat:
+                    found[" ".join(pat)] += 1
+                    i += len(pat)
+                    break
+            else:
+                i += 1
+    return found
+
+
+def frame_scores(units: pd.DataFrame) -> pd.DataFrame:
+    """Indicator hits per 100 words of each frame for each unit (heading and text), plus primary_frame.
+
+    Scores are rates, so sections of different length are comparable; the primary frame is the highest
+    rate ("none" if no indicator occurs; ties go to the frame listed first in the codebook).
+    """
+    frames = load_codebook()["frames"]
+    rows = []
+    for record in units.to_dict("records"):
+        text = f"{record.get('heading', '')}.\n{record['text']}"
+        sents = tokens.lemma_sentences(text)
+        words = max(tokens.count_words(text), 1)
+        rows.append({name: 100 * sum(count_matches(sents, f["indicators"]).values()) / words
+                     for name, f in frames.items()})
+    scores = pd.DataFrame(rows, index=units.index).round(3)
+    best = scores.to_numpy().argmax(axis=1)
+    scores["primary_frame"] = [scores.columns[i] if scores.iloc[r, i] > 0 else "none" for r, i in enumerate(best)]
+    return scores
+
+
+def function_scores(units: pd.DataFrame) -> pd.DataFrame:
+    """Score of each framing function per unit and the function assigned (the highest score).
+
+    score = HEADING_WEIGHT x (a heading cue occurs in the heading) + body cues per 100 words of text;
+    body cues include the modal verbs of prescription (must, should, need, require). Ties go to the
+    function listed first in the codebook.
+    """
+    functions = load_codebook()["functions"]
+    rows = []
+    for record in units.to_dict("records"):
+        heading = tokens.lemma_sentences(str(record.get("heading", "")))
+        body = tokens.lemma_sentences(record["text"])
+        words = max(tokens.count_words(record["text"]), 1)
+        row = {}
+        for name, f in functions.items():
+            in_heading = bool(count_matches(heading, [_lemma_phrase(c) for c in f["heading_cues"]]))
+            rate = 100 * sum(count_matches(body, [_lemma_phrase(c) for c in f["body_cues"]]).values()) / words
+            row[name] = HEADING_WEIGHT * in_heading + rate
+        rows.append(row)
+    scores = pd.DataFrame(rows, index=units.index).round(3)
+    scores["function"] = scores.idxmax(axis=1)
+    return scores
+
+
+@lru_cache(maxsize=4096)
+def _lemma_phrase(cue: str) -> str:
+    """A cue word or phrase in lemma form, as the tokenizer produces it."""
+    return " ".join(tokens.lemma(w) for w in tokens.words(cue))
+
+
+def keyness(target: Mapping[str, int], reference: Mapping[str, int]) -> pd.DataFrame:
+    """Keyness of each term in target against reference (two term -> count mappings).
+
+    g2: Rayson & Garside two-cell log-likelihood, signed negative where the term is relatively more
+    frequent in the reference. log_ratio: Hardie's log2 of the ratio of relative frequencies, with a zero
+    count replaced by 0.5 so that terms found in one corpus only get a finite value. p_value: chi-squared
+    with 1 degree of freedom. Corpus sizes are the totals of the two mappings.
+    """
+    from scipy.stats import chi2
+
+    c, d = sum(target.values()), sum(reference.values())
+    rows = []
+    for term in sorted(set(target) | set(reference)):
+        a, b = target.get(term, 0), reference.get(term, 0)
+        e1, e2 = c * (a + b) / (c + d), d * (a + b) / (c + d)
+        g2 = 2 * ((a * math.log(a / e1) if a else 0.0) + (b * math.log(b / e2) if b else 0.0))
+        sign = 1 if a / c >= b / d else -1
+        log_ratio = math.log2(((a or 0.5) / c) / ((b or 0.5) / d))
+        rows.append({"term": term, "freq_target": a, "freq_reference": b, "g2": sign * g2,
+                     "log_ratio": log_ratio, "p_value": float(chi2.sf(g2, 1))})
+    table = pd.DataFrame(rows, columns=["term", "freq_target", "freq_reference", "g2", "log_ratio", "p_value"])
+    return table.sort_values(["g2", "term"], ascending=[False, True], ignore_index=True)
+
+
+_SENT_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def word_ngrams(words: Sequence[str], n: int) -> list[tuple[str, ...]]:
+    """All contiguous word n-grams."""
+    return [tuple(words[i : i + n]) for i in range(len(words) - n + 1)]
+
+
+def shared_ngrams(doc_words: Mapping[str, Sequence[str]], n: int = 4) -> pd.DataFrame:
+    """Word n-grams (lowercase) that occur in more than one document: ngram, documents, count."""
+    seen: dict[tuple[str, ...], set[str]] = {}
+    counts: Counter[tuple[str, ...]] = Counter()
+    for doc, words in doc_words.items():
+        grams = word_ngrams(words, n)
+        counts.update(grams)
+        for g in set(grams):
+            seen.setdefault(g, set()).add(doc)
+    rows = [{"ngram": " ".join(g), "documents": len(docs), "count": counts[g]}
+            for g, docs in seen.items() if len(docs) > 1]
+    table = pd.DataFrame(rows, columns=["ngram", "documents", "count"])
+    return table.sort_values(["documents", "count", "ngram"], ascending=[False, False, True], ignore_index=True)
+
+
+def formula_share(doc_words: Mapping[str, Sequence[str]], n: int = 4) -> pd.DataFrame:
+    """Per document: words covered by an n-gram shared with another document ("formula") versus its own."""
+    grams_by_doc = {doc: set(word_ngrams(w, n)) for doc, w in doc_words.items()}
+    rows = []
+    for doc, words in doc_words.items():
+        others = set().union(*(g for d, g in grams_by_doc.items() if d != doc))
+        covered = np.zeros(len(words), dtype=bool)
+        for i, gram in enumerate(word_ngrams(words, n)):
+            if gram in others:
+                covered[i : i + n] = True
+        rows.append({"doc_id": doc, "words": len(words), "formula_words": int(covered.sum()),
+                     "formula_share": round(float(covered.mean()) if len(words) else 0.0, 3)})
+    return pd.DataFrame(rows)
+
+
+def similar_sentences(doc_texts: Mapping[str, str], threshold: float = 0.5, shingle: int = 3) -> pd.DataFrame:
+    """Pairs of sentences from different documents whose word-shingle Jaccard similarity is >= threshold."""
+    sents = []
+    for doc, text in doc_texts.items():
+        for s in _SENT_SPLIT.split(text):
+            words = [w.lower() for w in tokens.words(s)]
+            if len(words) >= shingle + 2:
+                sents.append((doc, s.strip(), set(word_ngrams(words, shingle))))
+    rows = []
+    for (d1, s1, g1), (d2, s2, g2) in combinations(sents, 2):
+        if d1 != d2:
+            sim = len(g1 & g2) / len(g1 | g2)
+            if sim >= threshold:
+                rows.append({"doc_a": d1, "sentence_a": s1, "doc_b": d2, "sentence_b": s2,
+                             "similarity": round(sim, 3)})
+    table = pd.DataFrame(rows, columns=["doc_a", "sentence_a", "doc_b", "sentence_b", "similarity"])
+    return table.sort_values("similarity", ascending=False, ignore_index=True)
+
+
+def cohen_kappa(a: Sequence[str], b: Sequence[str]) -> float:
+    """Cohen's kappa of two codings of the same units."""
+    a, b = list(a), list(b)
+    n = len(a)
+    observed = sum(x == y for x, y in zip(a, b, strict=True)) / n
+    ca, cb = Counter(a), Counter(b)
+    expected = sum(ca[k] * cb[k] for k in set(ca) | set(cb)) / (n * n)
+    return 1.0 if expected == 1 else (observed - expected) / (1 - expected)
+
+
+def classification_report(truth: Sequence[str], predicted: Sequence[str]) -> dict[str, float]:
+    """Accuracy, macro-F1 (over the classes present in the truth) and Cohen's kappa."""
+    truth, predicted = list(truth), list(predicted)
+    f1s = []
+    for cls in sorted(set(truth)):
+        tp = sum(t == cls and p == cls for t, p in zip(truth, predicted, strict=True))
+        fp = sum(t != cls and p == cls for t, p in zip(truth, predicted, strict=True))
+        fn = sum(t == cls and p != cls for t, p in zip(truth, predicted, strict=True))
+        f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    accuracy = sum(t == p for t, p in zip(truth, predicted, strict=True)) / len(truth)
+    return {"n": len(truth), "accuracy": round(accuracy, 3), "macro_f1": round(float(np.mean(f1s)), 3),
+            "kappa": round(cohen_kappa(truth, predicted), 3)}
+
+
+def confusion_table(truth: Sequence[str], predicted: Sequence[str], labels: Sequence[str]) -> pd.DataFrame:
+    """Counts of (human code, dictionary code) pairs: rows human, columns dictionary."""
+    table = pd.crosstab(pd.Categorical(truth, categories=labels), pd.Categorical(predicted, categories=labels),
+                        dropna=False)
+    table.index.name, table.columns.name = "human", "dictionary"
+    return table
