@@ -1,0 +1,127 @@
+"""Framing: the codebook, dictionary scores, keyness, shared language and agreement measures."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from corpus_utils import framing
+
+FRAMES = ["regional_cooperation", "external_powers", "military_defense", "transnational_threats",
+          "governance_reform", "economic_development", "sovereignty_national_interest",
+          "trust_confidence_building", "technology_cyber"]
+
+
+def test_codebook_has_the_nine_frames_in_order():
+    assert framing.frame_names() == FRAMES
+
+
+def test_codebook_has_the_four_functions():
+    assert framing.function_names() == ["background", "problem", "remedy", "evaluation"]
+
+
+def test_every_frame_has_definition_indicators_and_example():
+    table = framing.codebook_table()
+    assert table["definition"].str.len().min() > 20 and table["example"].str.len().min() > 20
+    assert (table["indicators"].str.count(",") >= 5).all()
+
+
+def test_keyness_matches_the_worked_example():
+    table = framing.keyness({"b": 7, "a": 3}, {"a": 7, "b": 2}).set_index("term")
+    assert round(table.loc["b", "g2"], 4) == 2.4401
+    assert round(table.loc["b", "log_ratio"], 4) == 1.6554
+
+
+def test_keyness_is_negative_where_the_reference_uses_a_term_more():
+    table = framing.keyness({"b": 7, "a": 3}, {"a": 7, "b": 2}).set_index("term")
+    assert table.loc["a", "g2"] < 0 and table.loc["a", "log_ratio"] < 0
+
+
+def test_keyness_handles_a_zero_count_with_half_a_token():
+    table = framing.keyness({"x": 4, "y": 6}, {"y": 10}).set_index("term")
+    assert table.loc["x", "log_ratio"] == pytest.approx(math.log2((4 / 10) / (0.5 / 10)))
+    assert math.isfinite(table.loc["x", "g2"]) and table.loc["x", "g2"] > 0
+
+
+def test_keyness_p_value_is_chi_squared_one_df():
+    table = framing.keyness({"b": 7, "a": 3}, {"a": 7, "b": 2}).set_index("term")
+    assert table.loc["b", "p_value"] == pytest.approx(0.1183, abs=1e-4)
+
+
+def test_keyness_has_the_documented_columns():
+    assert list(framing.keyness({"a": 1}, {"a": 1}).columns) == [
+        "term", "freq_target", "freq_reference", "g2", "log_ratio", "p_value"]
+
+
+def test_indicator_matching_takes_the_longest_phrase_once():
+    found = framing.count_matches([["collective", "security", "and", "collective", "action"]],
+                                  ["collective", "collective security"])
+    assert found == {"collective security": 1, "collective": 1}
+
+
+def test_frame_scores_are_rates_comparable_across_lengths():
+    text = "Terrorism and smuggling threaten the border. Officials met in the capital."
+    units = pd.DataFrame({"heading": ["", ""], "text": [text, text + " " + text]})
+    scores = framing.frame_scores(units)
+    assert scores.loc[0, "transnational_threats"] == pytest.approx(scores.loc[1, "transnational_threats"], rel=0.1)
+
+
+def test_primary_frame_is_the_highest_score_or_none():
+    units = pd.DataFrame({"heading": ["", ""], "text": ["Terrorism and trafficking grow.", "The weather was mild."]})
+    assert framing.frame_scores(units)["primary_frame"].tolist() == ["transnational_threats", "none"]
+
+
+def test_modal_verbs_make_a_section_prescriptive():
+    units = pd.DataFrame({"heading": ["Border cooperation"] * 2, "text": [
+        "States must share data. They should train guards and need new posts.",
+        "The border agency was created in 1992 after the collapse of the union.",
+    ]})
+    assert framing.function_scores(units)["function"].tolist() == ["remedy", "background"]
+
+
+def test_a_heading_cue_alone_does_not_decide_the_function():
+    units = pd.DataFrame({"heading": ["Future directions"], "text": [
+        "Challenges persist: corruption and weak institutions hinder progress, threaten stability and "
+        "complicate every risk assessment; tension and difficulty remain."]})
+    assert framing.function_scores(units)["function"].iloc[0] == "problem"
+
+
+def test_cohen_kappa_of_a_known_table():
+    # 2x2 table: both yes 20, both no 15, a-yes/b-no 5, a-no/b-yes 10: po = 0.7, pe = 0.5, kappa = 0.4
+    a = ["y"] * 20 + ["n"] * 15 + ["y"] * 5 + ["n"] * 10
+    b = ["y"] * 20 + ["n"] * 15 + ["n"] * 5 + ["y"] * 10
+    assert framing.cohen_kappa(a, b) == pytest.approx(0.4)
+
+
+def test_classification_report_counts_accuracy_and_macro_f1():
+    report = framing.classification_report(["a", "a", "b", "b"], ["a", "b", "b", "b"])
+    assert report["accuracy"] == 0.75
+    assert report["macro_f1"] == pytest.approx(round((2 / 3 + 0.8) / 2, 3))
+
+
+def test_confusion_table_has_every_label_on_both_axes():
+    table = framing.confusion_table(["a", "b"], ["a", "a"], ["a", "b", "c"])
+    assert table.shape == (3, 3) and table.loc["b", "a"] == 1
+
+
+def test_shared_ngrams_are_those_in_more_than_one_document():
+    docs = {"x": "the shanghai cooperation organization met".split(),
+            "y": "we saw the shanghai cooperation organization today".split()}
+    table = framing.shared_ngrams(docs, n=4)
+    assert table["ngram"].tolist() == ["the shanghai cooperation organization"]
+
+
+def test_formula_share_counts_words_inside_shared_ngrams():
+    docs = {"x": "a b c d e f".split(), "y": "z a b c d".split()}
+    share = framing.formula_share(docs, n=4).set_index("doc_id")
+    assert share.loc["x", "formula_words"] == 4 and share.loc["y", "formula_words"] == 4
+
+
+def test_similar_sentences_finds_near_copies_across_documents_only():
+    docs = {"x": "Regional states must build trust through regular dialogue and open channels. Short one.",
+            "y": "Regional states must build trust through regular dialogue and clear channels.",
+            "z": "Nothing alike here at all in this sentence, really nothing."}
+    table = framing.similar_sentences(docs, threshold=0.5)
+    assert len(table) == 1 and {table.loc[0, "doc_a"], table.loc[0, "doc_b"]} == {"x", "y"}

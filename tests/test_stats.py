@@ -1,0 +1,64 @@
+"""Stats: bootstrap intervals, permutation tests and descriptive comparisons."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from corpus_utils import actors, stats
+
+
+def test_bootstrap_interval_contains_the_group_mean():
+    rng = np.random.default_rng(0)
+    values = rng.random((40, 2))
+    groups = ["a"] * 20 + ["b"] * 20
+    table = stats.bootstrap_group_means(values, groups, n_boot=500, seed=1)
+    assert ((table["ci_low"] <= table["mean"]) & (table["mean"] <= table["ci_high"])).all()
+
+
+def test_bootstrap_is_reproducible_with_a_seed():
+    values = np.arange(20, dtype=float).reshape(10, 2)
+    groups = ["a"] * 5 + ["b"] * 5
+    first = stats.bootstrap_group_means(values, groups, n_boot=200, seed=3)
+    pd.testing.assert_frame_equal(first, stats.bootstrap_group_means(values, groups, n_boot=200, seed=3))
+
+
+def test_permutation_test_detects_a_real_difference():
+    values = np.array([[1.0, 0.0]] * 15 + [[0.0, 1.0]] * 15)
+    result = stats.permutation_test(values, ["a"] * 15 + ["b"] * 15, n_perm=500, seed=0)
+    assert result["p_value"] < 0.01 and result["eta_squared"] == pytest.approx(1.0)
+
+
+def test_permutation_test_finds_nothing_in_identical_groups():
+    values = np.tile(np.array([[0.2, 0.8], [0.6, 0.4]]), (10, 1))
+    result = stats.permutation_test(values, ["a", "a", "b", "b"] * 5, n_perm=500, seed=0)
+    assert result["eta_squared"] == pytest.approx(0.0) and result["p_value"] == 1.0
+
+
+def test_distinguishing_reports_the_difference_from_the_other_groups():
+    values = np.array([[3.0], [3.0], [1.0], [1.0], [1.0], [1.0]])
+    table = stats.distinguishing(values, ["a", "a", "b", "b", "c", "c"], ["x"], n_perm=200, seed=0)
+    row = table[table["group"] == "a"].iloc[0]
+    assert row["diff"] == pytest.approx(2.0) and row["mean_others"] == pytest.approx(1.0)
+
+
+def test_vocabulary_overlap_splits_types_into_shared_and_own():
+    table = stats.vocabulary_overlap({"x": ["a", "b", "c"], "y": ["a", "b", "d"], "z": ["a", "e"]})
+    row = table.set_index("doc_id").loc["x"]
+    assert (row["shared_all"], row["shared_some"], row["own"]) == (1, 1, 1)
+
+
+def test_actor_salience_covers_every_type_per_article():
+    mentions = pd.DataFrame({"doc_id": ["d"], "section": [0], "actor": ["Russia"], "type": ["external power"],
+                             "mentions": [3]})
+    table = actors.actor_salience(mentions, {"d": 1000, "e": 500})
+    assert len(table) == 8
+    assert table.set_index(["doc_id", "type"]).loc[("d", "external power"), "per_1000"] == 3.0
+
+
+def test_cooccurrence_graph_links_actors_named_in_one_section():
+    mentions = pd.DataFrame({"doc_id": ["d"] * 3, "section": [0, 0, 1], "actor": ["Russia", "China", "Russia"],
+                             "type": ["external power"] * 3, "mentions": [1, 1, 1]})
+    graph = actors.cooccurrence_graph(mentions)
+    assert graph["China"]["Russia"]["weight"] == 1 and graph.nodes["Russia"]["units"] == 2
