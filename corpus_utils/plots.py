@@ -31,8 +31,15 @@ def use_style() -> None:
     mpl.rcParams["svg.hashsalt"] = "corpus-utils"
 
 
-def save_figure(fig: Figure, name: str, outdir: str | Path, formats: Sequence[str] = FORMATS) -> list[Path]:
-    """Write ``fig`` as ``outdir/name.<fmt>`` with no dates or versions inside, so reruns give the same bytes."""
+_WRITTEN: dict[str, str] = {}  # files written in this session (name -> caption), for the manifest
+
+
+def save_figure(fig: Figure, name: str, outdir: str | Path, caption: str,
+                formats: Sequence[str] = FORMATS) -> list[Path]:
+    """Write ``fig`` as ``outdir/name.<fmt>`` with no dates or versions inside, so reruns give the same bytes.
+
+    The caption goes into ``figures/MANIFEST.csv`` when the notebook calls ``write_manifest``.
+    """
     folder = Path(outdir)
     folder.mkdir(parents=True, exist_ok=True)
     metadata = {
@@ -45,8 +52,39 @@ def save_figure(fig: Figure, name: str, outdir: str | Path, formats: Sequence[st
         for fmt in formats:
             target = folder / f"{name}.{fmt}"
             fig.savefig(target, format=fmt, metadata=metadata.get(fmt))
+            _WRITTEN[target.name] = caption
             written.append(target)
     return written
+
+
+def save_text(text: str, filename: str, outdir: str | Path, caption: str) -> Path:
+    """Write a text figure (such as a self-contained HTML page) and register it for the manifest."""
+    target = Path(outdir) / filename
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    _WRITTEN[target.name] = caption
+    return target
+
+
+def write_manifest(outdir: str | Path, notebook: str) -> pd.DataFrame:
+    """Update ``outdir/MANIFEST.csv`` with the files this notebook wrote: file, sha256, notebook, caption.
+
+    Rows of other notebooks are kept (each notebook can run alone); rows of files that no longer exist are
+    dropped. Returns this notebook's rows.
+    """
+    import hashlib
+
+    folder = Path(outdir)
+    path = folder / "MANIFEST.csv"
+    columns = ["file", "sha256", "notebook", "caption"]
+    old = pd.read_csv(path, dtype=str) if path.exists() else pd.DataFrame(columns=columns)
+    old = old[(old["notebook"] != notebook) & old["file"].map(lambda f: (folder / f).exists())]
+    new = pd.DataFrame([{"file": f, "sha256": hashlib.sha256((folder / f).read_bytes()).hexdigest(),
+                         "notebook": notebook, "caption": c} for f, c in sorted(_WRITTEN.items())], columns=columns)
+    table = pd.concat([old, new], ignore_index=True).sort_values("file", ignore_index=True)
+    table.to_csv(path, index=False, lineterminator="\n")
+    _WRITTEN.clear()
+    return new[["file", "caption"]]
 
 
 def plot_section_lengths(sections: pd.DataFrame, labels: Mapping[str, str]) -> Figure:

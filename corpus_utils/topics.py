@@ -298,3 +298,8 @@ def ldavis_page(prepared: Any, title: str, visid: str = "ldavis_topics") -> str:
         f"</head>\n<body>\n<h1 style=\"font-family:sans-serif;font-size:18px\">{title}</h1>\n"
         f"{ldavis_fragment(prepared, visid)}</body>\n</html>\n"
     )
+
+
+def k_range(k_min: int, k_max: int, n_units: int, units_per_topic: int = 4) -> list[int]:
+    """The K values to sweep: k_min..k_max, capped so that each topic has at least ``units_per_topic`` units."""
+    return list(range(k_min, max(k_min, min(k_max, n_units // units_per_topic)) + 1))

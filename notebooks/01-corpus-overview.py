@@ -21,9 +21,9 @@
 # **Inputs.** The `.txt` files in `CORPUS` (by default `seeds/`, three web articles from one site, read-only)
 # and the optional `metadata.csv` beside them (short labels).
 #
-# **Outputs.** `figures/01_section_lengths.{png,svg}`, `figures/01_vocabulary_overlap.{png,svg}`,
-# `figures/01_actor_mentions.{png,svg}`; tidy tables `results/corpus_sections.csv`,
-# `results/cleaning_audit.csv`, `results/actor_mentions.csv`.
+# **Outputs.** `figures/01_vocabulary_overlap.{png,svg}`, `figures/01_actor_mentions.{png,svg}` (the
+# section-length figure is drawn for publication by notebook 04 from the tables); tidy tables
+# `results/corpus_sections.csv`, `results/cleaning_audit.csv`, `results/actor_mentions.csv`.
 #
 # **Method.** Everything is done by `corpus_utils`; this notebook only calls it and says what we see.
 
@@ -35,19 +35,11 @@ PHRASE_MIN_COUNT = 3
 PHRASE_THRESHOLD = 0.5
 
 # %%
-from pathlib import Path
-
-import pandas as pd
 
 import corpus_utils as cu
-from corpus_utils import actors, plots, stats, tokens
+from corpus_utils import actors, notebook, plots, stats, tokens
 
-FIGURES = Path(OUTDIR) / "figures"
-RESULTS = Path(OUTDIR) / "results"
-RESULTS.mkdir(parents=True, exist_ok=True)
-pd.set_option("display.max_colwidth", 90)
-pd.set_option("display.precision", 3)
-plots.use_style()
+FIGURES, RESULTS = notebook.setup(OUTDIR)
 
 # %% [markdown]
 # ## 1. The files
@@ -103,9 +95,7 @@ accounting
 # ## 4. Section lengths
 
 # %%
-fig = plots.plot_section_lengths(sections, labels)
-plots.save_figure(fig, "01_section_lengths", FIGURES)
-fig
+plots.plot_section_lengths(sections, labels)
 
 # %% [markdown]
 # Section lengths are even (the site's template writes three or four paragraphs per heading): no section
@@ -164,7 +154,8 @@ overlap
 
 # %%
 fig = plots.plot_vocabulary_overlap(overlap, labels)
-plots.save_figure(fig, "01_vocabulary_overlap", FIGURES)
+plots.save_figure(fig, "01_vocabulary_overlap", FIGURES,
+                  "Distinct content lemmas of each article: shared by all articles, by some, or its own only.")
 fig
 
 # %%
@@ -192,7 +183,8 @@ by_type = mentions.pivot_table(index="type", columns="doc_id", values="mentions"
 
 # %%
 fig = plots.plot_actor_mentions(mentions, labels, words.to_dict())
-plots.save_figure(fig, "01_actor_mentions", FIGURES)
+plots.save_figure(fig, "01_actor_mentions", FIGURES,
+                  "Mentions per 1,000 words of each actor in each article, shaded by actor type (gazetteer).")
 fig
 
 # %% [markdown]
@@ -203,14 +195,13 @@ fig
 # rarely names anyone.
 
 # %% [markdown]
-# ## 8. Tables for the next notebooks
+# ## 8. Tables for the next notebooks, and the figures this notebook wrote
 
 # %%
 sections.to_csv(RESULTS / "corpus_sections.csv", index=False)
 audit.to_csv(RESULTS / "cleaning_audit.csv", index=False)
 mentions.to_csv(RESULTS / "actor_mentions.csv", index=False)
-sorted(p.name for p in RESULTS.glob("*.csv") if p.name in
-       {"corpus_sections.csv", "cleaning_audit.csv", "actor_mentions.csv"})
+plots.write_manifest(FIGURES, "01-corpus-overview")
 
 # %% [markdown]
 # ## What we found, and the limits

@@ -21,9 +21,9 @@
 # in notebook 01.
 #
 # **Outputs.** `results/k_selection.csv` (every run of the K sweep), `results/topic_terms.csv`,
-# `results/doc_topics.csv`, `results/topic_prevalence.csv`; `figures/02_k_selection`,
-# `figures/02_topic_terms`, `figures/02_intertopic_map`, `figures/02_topic_prevalence`,
-# `figures/02_topic_flow` (PNG and SVG) and `figures/ldavis.html` (self-contained, works offline).
+# `results/doc_topics.csv`, `results/topic_prevalence.csv`; `figures/ldavis.html` (self-contained, works
+# offline), `figures/02_intertopic_map` and `figures/02_topic_flow` (PNG and SVG). The K-selection,
+# topic-term and prevalence figures shown here are drawn for publication by notebook 04 from the tables.
 #
 # **Method.** gensim `LdaModel` (single process, fixed seed). Three articles are far too few documents
 # for LDA, so we model sections or paragraphs, choosing the unit and the number of topics K by measured
@@ -51,22 +51,14 @@ TOPIC_LABELS = {
 }
 
 # %%
-from pathlib import Path
-
 import pandas as pd
 from IPython.display import HTML
 
 import corpus_utils as cu
-from corpus_utils import plots, stats, tokens, topics
+from corpus_utils import notebook, plots, stats, tokens, topics
 
-FIGURES = Path(OUTDIR) / "figures"
-RESULTS = Path(OUTDIR) / "results"
-RESULTS.mkdir(parents=True, exist_ok=True)
-KS = list(range(K_MIN, K_MAX + 1))
-SEEDS_RUN = Path(CORPUS).resolve() == Path("../seeds").resolve()
-pd.set_option("display.max_colwidth", 120)
-pd.set_option("display.precision", 3)
-plots.use_style()
+FIGURES, RESULTS = notebook.setup(OUTDIR)
+SEEDS_RUN = notebook.is_seed_corpus(CORPUS)
 
 # %% [markdown]
 # ## 1. Units and vocabulary
@@ -85,6 +77,7 @@ paragraph_tok = tokens.tokenize_units(paragraphs["text"], max_df=MAX_DF,
                                       drop_terms=section_tok.corpus_stopwords["term"])
 units = {"sections": (sections, section_tok), "paragraphs": (paragraphs, paragraph_tok)}
 vocabs = {name: topics.build_vocabulary(tok.tokens, no_below=NO_BELOW) for name, (_, tok) in units.items()}
+KS = topics.k_range(K_MIN, K_MAX, n_units=len(sections))  # at least 4 sections per topic
 pd.concat({name: v.summary for name, v in vocabs.items()}, axis=1)
 
 # %% [markdown]
@@ -96,7 +89,8 @@ vocabs["paragraphs"].removed.head(8)
 
 # %% [markdown]
 # ## 2. Choosing the unit and K by evidence
-# For each unit and each K from `K_MIN` to `K_MAX`, five models with different seeds. Each run is scored by
+# For each unit and each K from `K_MIN` to `K_MAX` (capped at one topic per four sections on a small
+# corpus), five models with different seeds. Each run is scored by
 # **coherence** of its topics' top-10 terms (c_v and c_npmi, gensim `CoherenceModel`), measured for both
 # units against the same reference texts (the paragraphs), so the scores are comparable; and by
 # **stability**: the average Jaccard agreement of its top-10 term rankings with each other seed's model,
@@ -126,9 +120,7 @@ scores.sort_values("score", ascending=False).head(6)
 
 # %%
 summary = topics.summarise_sweep(sweep, by=("unit", "k"))
-fig = plots.plot_k_selection(summary, choice)
-plots.save_figure(fig, "02_k_selection", FIGURES)
-fig
+plots.plot_k_selection(summary, choice)
 
 # %% [markdown]
 # What we see: stability falls steadily as K grows (more topics, less agreement between seeds) and
@@ -179,9 +171,7 @@ examples.assign(doc=examples["doc_id"].map(labels), text=examples["text"].str.sl
 pd.Series(topic_labels, name="label").rename_axis("topic").to_frame()
 
 # %%
-fig = plots.plot_topic_terms(terms, n=TOP_N)
-plots.save_figure(fig, "02_topic_terms", FIGURES)
-fig
+plots.plot_topic_terms(terms, n=TOP_N)
 
 # %%
 terms.to_csv(RESULTS / "topic_terms.csv", index=False)
@@ -200,10 +190,11 @@ doc_topics.head(3)
 
 # %%
 vis = topics.prepare_ldavis(model, vocab)
-(FIGURES / "ldavis.html").write_text(
-    topics.ldavis_page(vis, f"Topic model of {len(labels)} articles: {K} topics on {UNIT}"), encoding="utf-8")
+page = topics.ldavis_page(vis, f"Topic model of {len(labels)} articles: {K} topics on {UNIT}")
+plots.save_text(page, "ldavis.html", FIGURES, "Interactive pyLDAvis view of the final topic model (self-contained).")
 fig = plots.plot_intertopic_map(vis.topic_coordinates, topic_labels)
-plots.save_figure(fig, "02_intertopic_map", FIGURES)
+plots.save_figure(fig, "02_intertopic_map", FIGURES,
+                  "Intertopic distance map (pyLDAvis PCoA coordinates): static stand-in for ldavis.html.")
 fig
 
 # %%
@@ -225,10 +216,8 @@ test = stats.permutation_test(theta, groups, n_perm=N_PERM, seed=SEED)
 test
 
 # %%
-fig = plots.plot_group_profiles(prevalence.rename(columns={"doc_id": "group", "topic": "column"}),
-                                labels, topic_labels, "mean topic proportion (95% bootstrap interval)")
-plots.save_figure(fig, "02_topic_prevalence", FIGURES)
-fig
+plots.plot_group_profiles(prevalence.rename(columns={"doc_id": "group", "topic": "column"}),
+                          labels, topic_labels, "mean topic proportion (95% bootstrap interval)")
 
 # %% [markdown]
 # The articles' mixes differ by more than chance (permutation p well below 0.05), but the intervals are
@@ -245,7 +234,7 @@ fig
 # %%
 fig = plots.plot_flow(theta, groups, labels, [f"{t}: {lab}" for t, lab in topic_labels.items()],
                       unit_name=UNIT[:-1])
-plots.save_figure(fig, "02_topic_flow", FIGURES)
+plots.save_figure(fig, "02_topic_flow", FIGURES, "Topic proportions along each article, unit by unit in reading order.")
 fig
 
 # %% [markdown]
@@ -275,6 +264,9 @@ print(f"Articles differ in topic mix: eta squared = {test['eta_squared']:.2f}, "
 # * **Limits.** The choice of unit and K depends on a written rule over three criteria; another reasonable
 #   rule (e.g. stability alone) would pick 2 topics. Bootstrap intervals treat sections as independent,
 #   which neighbouring sections of one article are not, so the intervals are if anything too narrow.
+
+# %%
+plots.write_manifest(FIGURES, "02-topic-model")
 
 # %%
 from importlib.metadata import version

@@ -19,11 +19,14 @@
 # assess), which words and actors set the articles apart, how much of them is shared template, and does
 # the measurement agree with a human reading?
 #
-# **Inputs.** The corpus in `CORPUS`; the codebook `corpus_utils/data/codebook.yaml`; the section-level
-# topic proportions `results/doc_topics.csv` from notebook 02; the hand coding in `validation/`.
+# **Inputs.** The corpus in `CORPUS`; the codebook `corpus_utils/data/codebook.yaml`; the topic
+# proportions `results/doc_topics.csv` and labels `results/topic_terms.csv` written by notebook 02; the hand
+# coding in `VALIDATION`.
 #
 # **Outputs.** `results/frames_by_section.csv`, `results/frames_by_article.csv`, `results/keyness.csv`,
-# `results/validation.csv`; figures `03_*` (PNG and SVG).
+# `results/topic_frame_association.csv`, `results/validation.csv`; figures `03_frame_flow`,
+# `03_actor_salience`, `03_formula_share` (PNG and SVG). Notebook 04 draws the publication versions of
+# the other figures shown here from these tables.
 #
 # **Method.** A dictionary codebook scores every section; sections are aggregated to articles with
 # bootstrap intervals and permutation tests; the dictionary is then validated against an adjudicated
@@ -33,7 +36,6 @@
 CORPUS = "../seeds"
 OUTDIR = ".."
 VALIDATION = "../validation"
-TOPICS_TABLE = "../results/doc_topics.csv"
 SEED = 42
 N_BOOT = 2000
 N_PERM = 2000
@@ -47,17 +49,12 @@ from pathlib import Path
 import pandas as pd
 
 import corpus_utils as cu
-from corpus_utils import actors, framing, plots, stats, tokens
+from corpus_utils import actors, framing, notebook, plots, stats, tokens
 
-FIGURES = Path(OUTDIR) / "figures"
-RESULTS = Path(OUTDIR) / "results"
-RESULTS.mkdir(parents=True, exist_ok=True)
-SEEDS_RUN = Path(CORPUS).resolve() == Path("../seeds").resolve()
+FIGURES, RESULTS = notebook.setup(OUTDIR)
+SEEDS_RUN = notebook.is_seed_corpus(CORPUS)
 FRAMES = framing.frame_names()
 FUNCTIONS = framing.function_names()
-pd.set_option("display.max_colwidth", 110)
-pd.set_option("display.precision", 3)
-plots.use_style()
 
 # %% [markdown]
 # ## 1. The codebook
@@ -96,7 +93,7 @@ by_section.head(6)
 # %%
 fig = plots.plot_flow(scores[FRAMES].to_numpy(), sections["doc_id"], labels, FRAMES,
                       value_label="indicator hits per 100 words", vmax=None)
-plots.save_figure(fig, "03_frame_flow", FIGURES)
+plots.save_figure(fig, "03_frame_flow", FIGURES, "Dictionary frame scores along each article, section by section.")
 fig
 
 # %% [markdown]
@@ -120,10 +117,8 @@ frame_test
 
 # %%
 frame_index = {i + 1: f for i, f in enumerate(FRAMES)}
-fig = plots.plot_group_profiles(profile.assign(column=profile["column"].map({f: i for i, f in frame_index.items()})),
-                                labels, frame_index, "mean indicator hits per 100 words (95% bootstrap interval)")
-plots.save_figure(fig, "03_frame_profiles", FIGURES)
-fig
+plots.plot_group_profiles(profile.assign(column=profile["column"].map({f: i for i, f in frame_index.items()})),
+                          labels, frame_index, "mean indicator hits per 100 words (95% bootstrap interval)")
 
 # %%
 distinct = stats.distinguishing(values, groups, FRAMES, n_perm=N_PERM, seed=SEED)
@@ -155,9 +150,7 @@ mix = pd.concat({
     "human": pd.crosstab(gold["doc_id"], gold["function"], normalize="index"),
 }).reindex(columns=FUNCTIONS, fill_value=0)
 mix.index = [f"{labels.get(doc, doc)} ({source})" for source, doc in mix.index]
-fig = plots.plot_function_mix(mix, {})
-plots.save_figure(fig, "03_function_mix", FIGURES)
-fig
+plots.plot_function_mix(mix, {})
 
 # %% [markdown]
 # The two disagree, and the human reading is the one to trust (section 8 measures how far the dictionary
@@ -185,9 +178,7 @@ for doc in by_doc:
 keyness_table = pd.concat(key_tables, ignore_index=True)[
     ["doc_id", "term", "freq_target", "freq_reference", "g2", "log_ratio", "p_value"]].round(4)
 keyness_table.to_csv(RESULTS / "keyness.csv", index=False)
-fig = plots.plot_keyness(keyness_table, labels, n=TOP_TERMS)
-plots.save_figure(fig, "03_keyness", FIGURES)
-fig
+plots.plot_keyness(keyness_table, labels, n=TOP_TERMS)
 
 # %% [markdown]
 # The key terms echo the frame profiles: *reform*, *security sector reform*, *progress*, *institutional*,
@@ -207,14 +198,12 @@ mentions = actors.actor_mentions(sections)
 words = sections.groupby("doc_id")["n_words"].sum().to_dict()
 salience = actors.actor_salience(mentions, words)
 fig = plots.plot_actor_salience(salience, labels)
-plots.save_figure(fig, "03_actor_salience", FIGURES)
+plots.save_figure(fig, "03_actor_salience", FIGURES, "Actor mentions per 1,000 words by actor type, per article.")
 fig
 
 # %%
 graph = actors.cooccurrence_graph(mentions)
-fig = plots.plot_actor_network(graph, seed=SEED)
-plots.save_figure(fig, "03_actor_network", FIGURES)
-fig
+plots.plot_actor_network(graph, seed=SEED)
 
 # %% [markdown]
 # The partnerships article names actors three to four times as often as the others and links the
@@ -244,7 +233,8 @@ ngrams.head(12)
 
 # %%
 fig = plots.plot_formula_share(share, labels)
-plots.save_figure(fig, "03_formula_share", FIGURES)
+plots.save_figure(fig, "03_formula_share", FIGURES,
+                  f"Share of each article's words inside word {NGRAM}-grams shared with another article.")
 fig
 
 # %%
@@ -266,16 +256,15 @@ similar.head(5)
 # `results/doc_topics.csv`; paragraph-level proportions are averaged per section) and the frame scores.
 
 # %%
-doc_topics = pd.read_csv(TOPICS_TABLE)
+doc_topics = pd.read_csv(RESULTS / "doc_topics.csv")
 topic_cols = [c for c in doc_topics.columns if c.startswith("topic_")]
 per_section = doc_topics.groupby(["doc_id", "section"], as_index=False)[topic_cols].mean()
 merged = by_section.merge(per_section, on=["doc_id", "section"], validate="one_to_one")
-topic_terms = pd.read_csv(Path(TOPICS_TABLE).with_name("topic_terms.csv"))
+topic_terms = pd.read_csv(RESULTS / "topic_terms.csv")
 topic_names = {f"topic_{t}": f"{t}: {lab}" for t, lab in topic_terms.groupby("topic")["label"].first().items()}
 assoc = merged[topic_cols + FRAMES].corr(method="spearman").loc[topic_cols, FRAMES].rename(index=topic_names)
-fig = plots.plot_heatmap(assoc, "frame (dictionary score)", "topic (LDA proportion)", "Spearman correlation")
-plots.save_figure(fig, "03_topic_frame_heatmap", FIGURES)
-fig
+assoc.round(4).rename_axis("topic").to_csv(RESULTS / "topic_frame_association.csv")
+plots.plot_heatmap(assoc, "frame (dictionary score)", "topic (LDA proportion)", "Spearman correlation")
 
 # %% [markdown]
 # The topics line up with frames where one would expect: *threats and joint security measures* with the
@@ -319,16 +308,12 @@ validation.to_csv(RESULTS / "validation.csv", index=False)
 validation
 
 # %%
-fig = plots.plot_heatmap(framing.confusion_table(gold["primary_frame"], scores["primary_frame"], FRAMES),
-                         "dictionary", "human (adjudicated)", "sections", diverging=False, fmt="{:.0f}")
-plots.save_figure(fig, "03_confusion_frames", FIGURES)
-fig
+plots.plot_heatmap(framing.confusion_table(gold["primary_frame"], scores["primary_frame"], FRAMES),
+                   "dictionary", "human (adjudicated)", "sections", diverging=False, fmt="{:.0f}")
 
 # %%
-fig = plots.plot_heatmap(framing.confusion_table(gold["function"], functions["function"], FUNCTIONS),
-                         "dictionary", "human (adjudicated)", "sections", diverging=False, fmt="{:.0f}")
-plots.save_figure(fig, "03_confusion_functions", FIGURES)
-fig
+plots.plot_heatmap(framing.confusion_table(gold["function"], functions["function"], FUNCTIONS),
+                   "dictionary", "human (adjudicated)", "sections", diverging=False, fmt="{:.0f}")
 
 # %% [markdown]
 # **The errors.** Sections where the dictionary's primary frame differs from the human one:
@@ -375,6 +360,9 @@ if SEEDS_RUN:  # the prose above describes the seed corpus: fail loudly if the e
 # * **Limits.** One corpus of three templated articles from one site; a codebook written for this topic;
 #   human coders who are two runs of one AI assistant; bootstrap intervals that treat neighbouring
 #   sections as independent.
+
+# %%
+plots.write_manifest(FIGURES, "03-framing")
 
 # %%
 from importlib.metadata import version

@@ -1,0 +1,192 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 04 · Figures: the publication set, drawn from the tidy tables
+#
+# **Question.** What are the analysis's key results, in one consistent set of figures that anyone can
+# regenerate without retraining anything?
+#
+# **Inputs.** Only tables: `results/*.csv` written by notebooks 01–03, the labels in the corpus's
+# `metadata.csv`, and the hand coding in `VALIDATION`. No model is fitted here.
+#
+# **Outputs.** `figures/fig01_*` to `figures/fig11_*`, each as PNG and SVG, drawn with the plotting
+# functions of `corpus_utils.plots` (the same ones the analysis notebooks show inline) in the suite's one
+# style (`corpus_utils/data/corpus.mplstyle`: Okabe–Ito colours plus hatches and markers, so the figures
+# read in greyscale and for colour-blind readers); and `figures/MANIFEST.csv` rows for them.
+
+# %% tags=["parameters"]
+CORPUS = "../seeds"
+OUTDIR = ".."
+VALIDATION = "../validation"
+SEED = 42
+TOP_TERMS = 10
+
+# %%
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import display
+
+import corpus_utils as cu
+from corpus_utils import actors, framing, notebook, plots, topics
+
+FIGURES, RESULTS = notebook.setup(OUTDIR)
+labels = cu.doc_labels(CORPUS)
+table = {name: pd.read_csv(RESULTS / f"{name}.csv") for name in [
+    "corpus_sections", "actor_mentions", "k_selection", "topic_terms", "topic_prevalence",
+    "frames_by_section", "frames_by_article", "keyness", "topic_frame_association"]}
+topic_labels = table["topic_terms"].groupby("topic")["label"].first().to_dict()
+pd.Series({name: len(t) for name, t in table.items()}, name="rows").to_frame()
+
+# %% [markdown]
+# ## Figure 1 · The corpus
+
+# %%
+fig = plots.plot_section_lengths(table["corpus_sections"], labels)
+plots.save_figure(fig, "fig01_corpus_overview", FIGURES,
+                  "Words per section in reading order, one panel per article (dashed: median).")
+fig
+
+# %% [markdown]
+# ## Figure 2 · Choosing the topic model: coherence and stability against K
+
+# %%
+sweep = table["k_selection"]
+by = ("unit", "k") if "unit" in sweep else ("k",)
+choice, _ = topics.choose_k(sweep, by=by)
+fig = plots.plot_k_selection(topics.summarise_sweep(sweep, by=by), choice)
+plots.save_figure(fig, "fig02_k_selection", FIGURES,
+                  "Topic coherence (c_v, c_npmi) and stability across seeds against K: mean and range over "
+                  "5 seeds; the circle marks the chosen unit and K.")
+fig
+
+# %% [markdown]
+# ## Figure 3 · The topics
+
+# %%
+fig = plots.plot_topic_terms(table["topic_terms"], n=TOP_TERMS)
+plots.save_figure(fig, "fig03_topic_terms", FIGURES, "Top terms of each topic of the final LDA model, by probability.")
+fig
+
+# %% [markdown]
+# ## Figure 4 · Topics across the articles
+
+# %%
+prevalence = table["topic_prevalence"].rename(columns={"doc_id": "group", "topic": "column"})
+fig = plots.plot_group_profiles(prevalence, labels, topic_labels, "mean topic proportion (95% bootstrap interval)")
+plots.save_figure(fig, "fig04_topic_prevalence", FIGURES,
+                  "Mean topic proportion per article with 95% bootstrap intervals over units.")
+fig
+
+# %% [markdown]
+# ## Figure 5 · Frame profiles
+
+# %%
+frames = framing.frame_names()
+frame_index = {i + 1: f for i, f in enumerate(frames)}
+profiles = table["frames_by_article"].rename(columns={"doc_id": "group"}).assign(
+    column=lambda d: d["frame"].map({f: i for i, f in frame_index.items()}))
+fig = plots.plot_group_profiles(profiles, labels, frame_index,
+                                "mean indicator hits per 100 words (95% bootstrap interval)")
+plots.save_figure(fig, "fig05_frame_profiles", FIGURES,
+                  "Dictionary frame scores per article: mean over sections with 95% bootstrap intervals.")
+fig
+
+# %% [markdown]
+# ## Figure 6 · What the sections do: framing functions
+
+# %%
+by_section = table["frames_by_section"]
+mixes = {"dictionary": pd.crosstab(by_section["doc_id"], by_section["function"], normalize="index")}
+gold_path = Path(VALIDATION) / "coding_adjudicated.csv"
+gold = pd.read_csv(gold_path) if gold_path.exists() else None
+if gold is not None and gold[["doc_id", "section"]].equals(by_section[["doc_id", "section"]]):
+    mixes["human"] = pd.crosstab(gold["doc_id"], gold["function"], normalize="index")
+else:
+    gold = None  # no hand coding for this corpus: the dictionary alone
+mix = pd.concat(mixes).reindex(columns=framing.function_names(), fill_value=0)
+mix.index = [f"{labels.get(doc, doc)} ({source})" for source, doc in mix.index]
+fig = plots.plot_function_mix(mix, {})
+plots.save_figure(fig, "fig06_function_mix", FIGURES,
+                  "Share of each article's sections per framing function, by the dictionary and by the "
+                  "adjudicated human coding.")
+fig
+
+# %% [markdown]
+# ## Figure 7 · Keyness
+
+# %%
+fig = plots.plot_keyness(table["keyness"], labels, n=TOP_TERMS)
+plots.save_figure(fig, "fig07_keyness", FIGURES,
+                  "Most distinctive terms of each article against the other two (signed log-likelihood G2).")
+fig
+
+# %% [markdown]
+# ## Figure 8 · Actors named together
+
+# %%
+graph = actors.cooccurrence_graph(table["actor_mentions"])
+fig = plots.plot_actor_network(graph, seed=SEED)
+plots.save_figure(fig, "fig08_actor_network", FIGURES,
+                  "Actors named in the same section: node size = sections naming the actor, edge width = "
+                  "sections naming both.")
+fig
+
+# %% [markdown]
+# ## Figure 9 · Topics and frames
+
+# %%
+assoc = table["topic_frame_association"].set_index("topic")
+fig = plots.plot_heatmap(assoc, "frame (dictionary score)", "topic (LDA proportion)", "Spearman correlation")
+plots.save_figure(fig, "fig09_topic_frame_heatmap", FIGURES,
+                  "Spearman correlation over sections between topic proportions and dictionary frame scores.")
+fig
+
+# %% [markdown]
+# ## Figures 10 and 11 · The dictionary against human coding
+
+# %%
+if gold is not None:
+    confusion = framing.confusion_table(gold["primary_frame"], by_section["primary_frame"], frames)
+    fig = plots.plot_heatmap(confusion, "dictionary", "human (adjudicated)", "sections", diverging=False, fmt="{:.0f}")
+    plots.save_figure(fig, "fig10_confusion_frames", FIGURES,
+                      "Primary frame per section: adjudicated human coding (rows) against the dictionary (columns).")
+    display(fig)
+    confusion = framing.confusion_table(gold["function"], by_section["function"], framing.function_names())
+    fig = plots.plot_heatmap(confusion, "dictionary", "human (adjudicated)", "sections", diverging=False, fmt="{:.0f}")
+    plots.save_figure(fig, "fig11_confusion_functions", FIGURES,
+                      "Framing function per section: adjudicated human coding (rows) against the dictionary.")
+    display(fig)
+else:
+    print("no hand coding for this corpus: validation figures skipped")
+
+# %% [markdown]
+# ## The figures this notebook wrote
+# Every file in `figures/` is listed in `figures/MANIFEST.csv` with its sha256, the notebook that writes it
+# and its caption; these are this notebook's rows.
+
+# %%
+plots.write_manifest(FIGURES, "04-figures")
+
+# %% [markdown]
+# What the figures show is discussed in notebooks 02 and 03 and summarised in the README; this notebook
+# only draws them. Limits: the figures inherit every limit of the analyses (three articles, small
+# samples, a dictionary validated against AI-assisted coding), and the vector files use the DejaVu Sans
+# font that ships with matplotlib, drawn as paths so they look the same everywhere.
+
+# %%
+from importlib.metadata import version
+
+for package in ["matplotlib", "pandas", "networkx", "numpy"]:
+    print(f"{package}=={version(package)}")

@@ -1,0 +1,61 @@
+"""figures/: every file is written by exactly one notebook and listed, with its hash, in MANIFEST.csv."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+FIGURES = ROOT / "figures"
+SAVE_CALL = re.compile(r"""save_(?:figure|text)\(\s*\w+,\s*["']([^"']+)["']""")
+
+
+def _manifest() -> pd.DataFrame:
+    return pd.read_csv(FIGURES / "MANIFEST.csv")
+
+
+def _files() -> set[str]:
+    return {p.name for p in FIGURES.iterdir() if p.is_file() and p.name != "MANIFEST.csv"}
+
+
+def _written_by() -> dict[str, list[str]]:
+    """Figure name (stem or file name) -> the notebooks whose script saves it."""
+    names: dict[str, list[str]] = {}
+    for script in sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.py")):
+        for name in SAVE_CALL.findall(script.read_text(encoding="utf-8")):
+            names.setdefault(name, []).append(script.stem)
+    return names
+
+
+def test_manifest_lists_every_file_in_figures_once():
+    manifest = _manifest()
+    assert manifest["file"].is_unique
+    assert set(manifest["file"]) == _files()
+
+
+def test_manifest_hashes_match_the_files():
+    for row in _manifest().itertuples():
+        assert hashlib.sha256((FIGURES / row.file).read_bytes()).hexdigest() == row.sha256, row.file
+
+
+def test_every_figure_is_written_by_the_notebook_the_manifest_names():
+    saved = _written_by()
+    for row in _manifest().itertuples():
+        stem = row.file if row.file.endswith(".html") else row.file.rsplit(".", 1)[0]
+        assert saved.get(stem) == [row.notebook], f"{row.file}: saved by {saved.get(stem)}"
+
+
+def test_no_file_in_figures_lacks_a_notebook_that_writes_it():
+    saved = _written_by()
+    orphans = [f for f in _files() if (f if f.endswith(".html") else f.rsplit(".", 1)[0]) not in saved]
+    assert orphans == []
+
+
+def test_every_figure_has_a_caption_and_both_formats():
+    manifest = _manifest()
+    assert manifest["caption"].str.len().min() > 20
+    stems = {f.rsplit(".", 1)[0] for f in manifest["file"] if not f.endswith(".html")}
+    assert all({f"{s}.png", f"{s}.svg"} <= set(manifest["file"]) for s in stems)
