@@ -24,18 +24,35 @@ def _digest(path):
 
 
 def test_save_figure_writes_png_and_svg(tmp_path):
-    written = plots.save_figure(_figure(), "demo", tmp_path)
+    written = plots.save_figure(_figure(), "demo", tmp_path, "A demo figure.")
     assert [p.name for p in written] == ["demo.png", "demo.svg"]
 
 
 def test_saving_twice_gives_identical_bytes(tmp_path):
-    first = [_digest(p) for p in plots.save_figure(_figure(), "a", tmp_path / "one")]
-    second = [_digest(p) for p in plots.save_figure(_figure(), "a", tmp_path / "two")]
+    first = [_digest(p) for p in plots.save_figure(_figure(), "a", tmp_path / "one", "A.")]
+    second = [_digest(p) for p in plots.save_figure(_figure(), "a", tmp_path / "two", "A.")]
     assert first == second
 
 
 def test_saved_files_carry_no_date_or_software_version(tmp_path):
-    png, svg = plots.save_figure(_figure(), "meta", tmp_path)
+    png, svg = plots.save_figure(_figure(), "meta", tmp_path, "Meta.")
     assert b"Software" not in png.read_bytes()
     assert b"<dc:date>" not in svg.read_bytes()
     assert b"Matplotlib v" not in svg.read_bytes()
+
+
+def test_manifest_records_each_saved_file_with_hash_notebook_and_caption(tmp_path):
+    plots.save_figure(_figure(), "one", tmp_path, "First figure.")
+    table = plots.write_manifest(tmp_path, "99-demo")
+    manifest = (tmp_path / "MANIFEST.csv").read_text()
+    assert table["file"].tolist() == ["one.png", "one.svg"]
+    assert manifest.count("99-demo") == 2 and _digest(tmp_path / "one.png") in manifest
+
+
+def test_manifest_keeps_other_notebooks_rows(tmp_path):
+    plots.save_figure(_figure(), "a", tmp_path, "From A.")
+    plots.write_manifest(tmp_path, "01-a")
+    plots.save_text("<p>hi</p>", "b.html", tmp_path, "From B.")
+    plots.write_manifest(tmp_path, "02-b")
+    lines = (tmp_path / "MANIFEST.csv").read_text().splitlines()
+    assert [ln.split(",")[0] for ln in lines[1:]] == ["a.png", "a.svg", "b.html"]
