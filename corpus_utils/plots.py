@@ -31,7 +31,7 @@ def use_style() -> None:
     mpl.rcParams["svg.hashsalt"] = "corpus-utils"
 
 
-_WRITTEN: dict[str, str] = {}  # files written in this session (name -> caption), for the manifest
+_WRITTEN: dict[Path, str] = {}  # files written in this session (absolute path -> caption), for the manifest
 
 
 def save_figure(fig: Figure, name: str, outdir: str | Path, caption: str,
@@ -52,7 +52,7 @@ def save_figure(fig: Figure, name: str, outdir: str | Path, caption: str,
         for fmt in formats:
             target = folder / f"{name}.{fmt}"
             fig.savefig(target, format=fmt, metadata=metadata.get(fmt))
-            _WRITTEN[target.name] = caption
+            _WRITTEN[target.resolve()] = caption
             written.append(target)
     return written
 
@@ -62,7 +62,7 @@ def save_text(text: str, filename: str, outdir: str | Path, caption: str) -> Pat
     target = Path(outdir) / filename
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
-    _WRITTEN[target.name] = caption
+    _WRITTEN[target.resolve()] = caption
     return target
 
 
@@ -79,11 +79,11 @@ def write_manifest(outdir: str | Path, notebook: str) -> pd.DataFrame:
     columns = ["file", "sha256", "notebook", "caption"]
     old = pd.read_csv(path, dtype=str) if path.exists() else pd.DataFrame(columns=columns)
     old = old[(old["notebook"] != notebook) & old["file"].map(lambda f: (folder / f).exists())]
-    new = pd.DataFrame([{"file": f, "sha256": hashlib.sha256((folder / f).read_bytes()).hexdigest(),
-                         "notebook": notebook, "caption": c} for f, c in sorted(_WRITTEN.items())], columns=columns)
+    mine = sorted(p for p in _WRITTEN if p.parent == folder.resolve())
+    new = pd.DataFrame([{"file": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
+                         "notebook": notebook, "caption": _WRITTEN.pop(p)} for p in mine], columns=columns)
     table = pd.concat([old, new], ignore_index=True).sort_values("file", ignore_index=True)
     table.to_csv(path, index=False, lineterminator="\n")
-    _WRITTEN.clear()
     return new[["file", "caption"]]
 
 
