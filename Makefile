@@ -25,9 +25,15 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 help:
 	@awk '/^## /{doc=substr($$0,4); next} /^[a-zA-Z_.-]+:/{if(doc){split($$1,t,":"); printf "  make %-10s %s\n", t[1], doc}; doc=""}' $(MAKEFILE_LIST)
 
-## Execute every notebook in order (headless) and rewrite figures/ and results/
+## Execute every notebook in order (headless) and rewrite figures/ and results/ [CORPUS=dir OUTDIR=dir]
 figures: $(ENV)
-	$(PYTHON) tools/run_notebooks.py $(NOTEBOOK_ARGS)
+ifneq ($(strip $(CORPUS)),)
+ifeq ($(strip $(OUTDIR)),)
+	@echo "CORPUS=$(CORPUS) needs OUTDIR=<folder> too, so that the committed figures/ and results/ stay untouched"; exit 2
+endif
+endif
+	$(PYTHON) tools/run_notebooks.py $(if $(strip $(CORPUS)),--corpus "$(abspath $(CORPUS))") \
+	  $(if $(strip $(OUTDIR)),--outdir "$(abspath $(OUTDIR))") $(NOTEBOOK_ARGS)
 
 ## Run all tests: lint, pytest on tests/ and nbval (strict) on every notebook
 test: $(ENV) lint

@@ -2,7 +2,7 @@
 
 from .cleaning import clean_text, cleaning_audit, normalize_text
 from .errors import CorpusError, CorpusWarning, install_warning_format
-from .loading import corpus_report, doc_labels, load_corpus, load_metadata, load_paragraphs
+from .loading import corpus_report, doc_groups, doc_labels, load_corpus, load_metadata, load_paragraphs
 
 install_warning_format()
 
@@ -12,6 +12,7 @@ __all__ = [
     "clean_text",
     "cleaning_audit",
     "corpus_report",
+    "doc_groups",
     "doc_labels",
     "load_corpus",
     "load_metadata",

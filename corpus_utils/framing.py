@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 from itertools import combinations
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -167,36 +168,72 @@ def shared_ngrams(doc_words: Mapping[str, Sequence[str]], n: int = 4) -> pd.Data
 
 def formula_share(doc_words: Mapping[str, Sequence[str]], n: int = 4) -> pd.DataFrame:
     """Per document: words covered by an n-gram shared with another document ("formula") versus its own."""
-    grams_by_doc = {doc: set(word_ngrams(w, n)) for doc, w in doc_words.items()}
+    doc_count: Counter[tuple[str, ...]] = Counter()
+    for words in doc_words.values():
+        doc_count.update(set(word_ngrams(words, n)))
     rows = []
     for doc, words in doc_words.items():
-        others = set().union(*(g for d, g in grams_by_doc.items() if d != doc))
         covered = np.zeros(len(words), dtype=bool)
         for i, gram in enumerate(word_ngrams(words, n)):
-            if gram in others:
+            if doc_count[gram] > 1:
                 covered[i : i + n] = True
         rows.append({"doc_id": doc, "words": len(words), "formula_words": int(covered.sum()),
                      "formula_share": round(float(covered.mean()) if len(words) else 0.0, 3)})
     return pd.DataFrame(rows)
 
 
-def similar_sentences(doc_texts: Mapping[str, str], threshold: float = 0.5, shingle: int = 3) -> pd.DataFrame:
-    """Pairs of sentences from different documents whose word-shingle Jaccard similarity is >= threshold."""
+def pool_shares(share: pd.DataFrame, groups: Mapping[str, str]) -> pd.DataFrame:
+    """Formula shares pooled by group (word-weighted); unchanged when each document is its own group."""
+    pooled = share.assign(doc_id=share["doc_id"].map(groups)).groupby("doc_id", sort=False)[
+        ["words", "formula_words"]].sum().reset_index()
+    pooled["formula_share"] = (pooled["formula_words"] / pooled["words"].clip(lower=1)).round(3)
+    return pooled
+
+
+def similar_sentences(doc_texts: Mapping[str, str], threshold: float = 0.5, shingle: int = 3,
+                      max_shared: int = 50) -> pd.DataFrame:
+    """Pairs of sentences from different documents whose word-shingle Jaccard similarity is >= threshold.
+
+    Candidate pairs share at least one shingle that occurs in at most ``max_shared`` sentences (an
+    inverted index), so the cost grows with the number of near-copies, not with all pairs of sentences.
+    """
     sents = []
     for doc, text in doc_texts.items():
         for s in _SENT_SPLIT.split(text):
             words = [w.lower() for w in tokens.words(s)]
             if len(words) >= shingle + 2:
                 sents.append((doc, s.strip(), set(word_ngrams(words, shingle))))
+    index: dict[tuple[str, ...], list[int]] = {}
+    for i, (_, _, grams) in enumerate(sents):
+        for g in grams:
+            index.setdefault(g, []).append(i)
+    candidates = {(i, j) for ids in index.values() if len(ids) <= max_shared for i, j in combinations(ids, 2)}
     rows = []
-    for (d1, s1, g1), (d2, s2, g2) in combinations(sents, 2):
+    for i, j in sorted(candidates):
+        (d1, s1, g1), (d2, s2, g2) = sents[i], sents[j]
         if d1 != d2:
             sim = len(g1 & g2) / len(g1 | g2)
             if sim >= threshold:
                 rows.append({"doc_a": d1, "sentence_a": s1, "doc_b": d2, "sentence_b": s2,
                              "similarity": round(sim, 3)})
     table = pd.DataFrame(rows, columns=["doc_a", "sentence_a", "doc_b", "sentence_b", "similarity"])
-    return table.sort_values("similarity", ascending=False, ignore_index=True)
+    return table.sort_values(["similarity", "doc_a", "doc_b"], ascending=[False, True, True], ignore_index=True)
+
+
+def load_coding(folder: str | Path, units: pd.DataFrame) -> dict[str, pd.DataFrame] | None:
+    """The hand codings in ``folder`` (coder_a, coder_b, adjudicated), or None when they are missing or
+    do not cover exactly these units (another corpus): validation is then skipped, not faked."""
+    keys = ["doc_id", "section"]
+    codings = {}
+    for name in ("coder_a", "coder_b", "adjudicated"):
+        path = Path(folder) / f"coding_{name}.csv"
+        if not path.exists():
+            return None
+        table = pd.read_csv(path)
+        if not table[keys].equals(units[keys].reset_index(drop=True)):
+            return None
+        codings[name] = table
+    return codings
 
 
 def cohen_kappa(a: Sequence[str], b: Sequence[str]) -> float:
@@ -229,3 +266,28 @@ def confusion_table(truth: Sequence[str], predicted: Sequence[str], labels: Sequ
                         dropna=False)
     table.index.name, table.columns.name = "human", "dictionary"
     return table
+
+
+def validation_tables(coding: Mapping[str, pd.DataFrame], scores: pd.DataFrame,
+                      functions: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Coder agreement, dictionary-vs-adjudicated report, confusion tables and the frame errors."""
+    a, b, gold = coding["coder_a"], coding["coder_b"], coding["adjudicated"]
+    agreement = pd.DataFrame({
+        "coding": ["primary frame", "function"],
+        "agreement": [(a["primary_frame"] == b["primary_frame"]).mean(), (a["function"] == b["function"]).mean()],
+        "cohen_kappa": [cohen_kappa(a["primary_frame"], b["primary_frame"]), cohen_kappa(a["function"], b["function"])],
+    }).round(3)
+    report = pd.DataFrame([
+        {"target": "primary frame", **classification_report(gold["primary_frame"], scores["primary_frame"])},
+        {"target": "function", **classification_report(gold["function"], functions["function"])},
+    ])
+    errors = gold.assign(dictionary=scores["primary_frame"].to_numpy())
+    errors = errors[errors["dictionary"] != errors["primary_frame"]]
+    return {
+        "agreement": agreement,
+        "report": report,
+        "confusion_frames": confusion_table(gold["primary_frame"], scores["primary_frame"], frame_names()),
+        "confusion_functions": confusion_table(gold["function"], functions["function"], function_names()),
+        "errors": errors[["doc_id", "section", "heading", "primary_frame", "dictionary"]].rename(
+            columns={"primary_frame": "human"}),
+    }

@@ -306,3 +306,16 @@ def word_accounting(path: str | Path = "seeds") -> pd.DataFrame:
         row["balanced"] = row["raw_words"] == sum(row[k] for k in parts)
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+@user_facing
+def doc_groups(path: str | Path = "seeds", max_groups: int = 8) -> dict[str, str]:
+    """Mapping doc_id -> the unit of comparison: each document itself when there are at most ``max_groups``
+    documents, else the ``group`` column of metadata.csv, else one group "all documents"."""
+    meta = load_metadata(path)
+    if len(meta) <= max_groups:
+        return dict(zip(meta["doc_id"], meta["doc_id"], strict=True))
+    if "group" in meta.columns:
+        values = meta["group"].fillna("").where(meta["group"].fillna("") != "", "ungrouped")
+        return dict(zip(meta["doc_id"], values, strict=True))
+    return dict.fromkeys(meta["doc_id"], "all documents")

@@ -87,24 +87,36 @@ def write_manifest(outdir: str | Path, notebook: str) -> pd.DataFrame:
     return new[["file", "caption"]]
 
 
-def plot_section_lengths(sections: pd.DataFrame, labels: Mapping[str, str]) -> Figure:
-    """Words per section in reading order, one panel per article."""
-    docs = list(dict.fromkeys(sections["doc_id"]))
-    fig = Figure(figsize=(7, 1.6 * len(docs) + 0.6))
-    axes = fig.subplots(len(docs), 1, sharex=True, squeeze=False)
+def plot_section_lengths(sections: pd.DataFrame, labels: Mapping[str, str],
+                         groups: Mapping[str, str] | None = None) -> Figure:
+    """Words per section: bars in reading order, one panel per article; with many documents per group
+    (a large corpus), a histogram of section lengths per group instead."""
+    keys = sections["doc_id"].map(groups) if groups else sections["doc_id"]
+    panels = list(dict.fromkeys(keys))
+    many = len(panels) < sections["doc_id"].nunique()
+    fig = Figure(figsize=(7, 1.6 * len(panels) + 0.6))
+    axes = fig.subplots(len(panels), 1, sharex=True, squeeze=False)
     top = sections["n_words"].max() * 1.15
-    for ax, doc in zip(axes[:, 0], docs, strict=True):
-        part = sections[sections["doc_id"] == doc]
-        ax.bar(part["section"] + 1, part["n_words"], color="C0", width=0.75)
+    for ax, panel in zip(axes[:, 0], panels, strict=True):
+        part = sections[keys == panel]
         median = part["n_words"].median()
+        title = f"{labels.get(panel, panel)}: "
+        if many:
+            ax.hist(part["n_words"], bins=30, color="C0")
+            ax.axvline(median, color="black", lw=0.8, ls="--")
+            ax.set_title(title + f"{part['doc_id'].nunique()} documents, {len(part)} sections "
+                         f"(dashed: median {median:.0f} words)", loc="left")
+            ax.set_ylabel("sections")
+            continue
+        ax.bar(part["section"] + 1, part["n_words"], color="C0", width=0.75)
         ax.axhline(median, color="black", lw=0.8, ls="--")
-        ax.set_title(f"{labels.get(doc, doc)}: {len(part)} sections, {part['n_words'].sum():,} words "
+        ax.set_title(title + f"{len(part)} sections, {part['n_words'].sum():,} words "
                      f"(dashed: median {median:.0f})", loc="left")
         ax.set_ylim(0, top)
         ax.set_ylabel("words")
         ax.grid(axis="y")
         ax.grid(axis="x", visible=False)
-    axes[-1, 0].set_xlabel("section in reading order")
+    axes[-1, 0].set_xlabel("words per section" if many else "section in reading order")
     axes[-1, 0].xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
     fig.tight_layout()
     return fig
@@ -257,9 +269,10 @@ def plot_group_profiles(table: pd.DataFrame, group_labels: Mapping[str, str], it
 
 def plot_flow(values: np.ndarray, doc_ids: Sequence[str], group_labels: Mapping[str, str],
               row_names: Sequence[str], unit_name: str = "section", value_label: str = "topic proportion",
-              vmax: float | None = 1.0) -> Figure:
-    """Heatmap per article: one row per topic or frame, one column per unit in reading order."""
-    docs = list(dict.fromkeys(doc_ids))
+              vmax: float | None = 1.0, max_docs: int = 8) -> Figure:
+    """Heatmap per article: one row per topic or frame, one column per unit in reading order (the first
+    ``max_docs`` documents only, on a large corpus)."""
+    docs = list(dict.fromkeys(doc_ids))[:max_docs]
     ids = np.asarray(doc_ids)
     k = values.shape[1]
     top = float(np.nanmax(values)) if vmax is None else vmax

@@ -23,11 +23,31 @@ logging.getLogger("gensim").setLevel(logging.WARNING)
 
 
 def log(message: str) -> None:
-    """Progress for long steps, written to the process's own stderr: the terminal running ``make figures``
-    or the JupyterLab server log, never a notebook output (timings differ from run to run)."""
-    stream = sys.__stderr__
-    if stream is not None:
-        print(f"[corpus_utils] {message}", file=stream, flush=True)
+    """Timings of long steps on the process's stderr, outside notebooks only: inside a Jupyter kernel they
+    would become notebook output that changes from run to run (the notebook shows ``Progress`` instead)."""
+    if "ipykernel" not in sys.modules and sys.__stderr__ is not None:
+        print(f"[corpus_utils] {message}", file=sys.__stderr__, flush=True)
+
+
+class Progress:
+    """One line of progress in a notebook, updated in place; it ends with the same text whether the work
+    was done or read from the cache, so stored notebooks do not depend on the cache."""
+
+    def __init__(self, text: str) -> None:
+        self.handle = None
+        if "ipykernel" in sys.modules:
+            from IPython.display import Pretty, display
+
+            self.handle = display(Pretty(text), display_id=True)
+
+    def update(self, text: str) -> None:
+        """Replace the line (in a notebook) or log it (elsewhere)."""
+        if self.handle is not None:
+            from IPython.display import Pretty
+
+            self.handle.update(Pretty(text))
+        else:
+            log(text)
 
 
 @dataclass
@@ -170,11 +190,18 @@ def k_sweep(unit_tokens: Sequence[Sequence[str]], vocab: Vocabulary, ks: Sequenc
     key = cache_key(tokens=[list(u) for u in unit_tokens], reference=reference, ks=list(ks), seeds=list(seeds),
                     topn=topn, params={**LDA_DEFAULTS, **params}, vocab=sorted(vocab.dictionary.token2id))
 
+    n_runs = len(ks) * len(seeds)
+    bar = Progress(f"K sweep: {n_runs} runs ({len(unit_tokens)} units) ...") if progress else None
+
     def compute() -> pd.DataFrame:
         from gensim.corpora import Dictionary
 
         jobs = [(k, s) for k in ks for s in seeds]
+        if bar:
+            bar.update(f"K sweep: fitting {n_runs} models on {len(unit_tokens)} units in {n_jobs} processes ...")
         terms = fit_many(vocab, jobs, params, topn, n_jobs, progress)
+        if bar:
+            bar.update(f"K sweep: scoring coherence of {n_runs} models ...")
         ref_dict = Dictionary(reference)
         ref_vocab = Vocabulary(ref_dict, [], pd.DataFrame(), pd.DataFrame())
         runs = [terms[j] for j in jobs]
@@ -194,7 +221,10 @@ def k_sweep(unit_tokens: Sequence[Sequence[str]], vocab: Vocabulary, ks: Sequenc
                 rows.append({"k": k, "seed": s, "c_v": c_v[n], "c_npmi": c_npmi[n], "stability": stability})
         return pd.DataFrame(rows).round(4)
 
-    return cached_frame(cache_dir, f"k_sweep_{key}", compute)
+    frame = cached_frame(cache_dir, f"k_sweep_{key}", compute)
+    if bar:
+        bar.update(f"K sweep: {n_runs} runs on {len(unit_tokens)} units, scored")
+    return frame
 
 
 def summarise_sweep(sweep: pd.DataFrame, by: Sequence[str] = ("k",)) -> pd.DataFrame:

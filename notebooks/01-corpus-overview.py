@@ -61,6 +61,7 @@ cu.corpus_report(CORPUS)
 # %%
 sections = cu.load_corpus(CORPUS)
 labels = cu.doc_labels(CORPUS)
+groups = cu.doc_groups(CORPUS)  # each article itself here; metadata groups on a corpus of many documents
 stats.corpus_summary(sections, labels)
 
 # %% [markdown]
@@ -95,7 +96,7 @@ accounting
 # ## 4. Section lengths
 
 # %%
-plots.plot_section_lengths(sections, labels)
+plots.plot_section_lengths(sections, labels, groups)
 
 # %% [markdown]
 # Section lengths are even (the site's template writes three or four paragraphs per heading): no section
@@ -104,7 +105,7 @@ plots.plot_section_lengths(sections, labels)
 
 # %%
 paragraphs = cu.load_paragraphs(CORPUS)
-paragraphs.groupby("doc_id")["n_words"].describe()[["count", "mean", "min", "max"]].round(1)
+paragraphs.groupby(paragraphs["doc_id"].map(groups))["n_words"].describe()[["count", "mean", "min", "max"]].round(1)
 
 # %% [markdown]
 # ## 5. Tokens for modelling
@@ -148,7 +149,7 @@ tok.corpus_stopwords
 # Content lemmas (general stopwords removed, no corpus stopwords, no learned phrases) per article:
 
 # %%
-by_doc = stats.pool_by_doc(sections["doc_id"], [[t for run in unit for t in run] for unit in runs])
+by_doc = stats.pool_by_doc(sections["doc_id"].map(groups), [[t for run in unit for t in run] for unit in runs])
 overlap = stats.vocabulary_overlap(by_doc)
 overlap
 
@@ -160,7 +161,8 @@ fig
 
 # %%
 distinct = stats.distinct_terms(by_doc, n=10)
-distinct.assign(label=distinct["doc_id"].map(labels)).pivot(index="rank", columns="label", values="term")
+distinct.assign(label=[labels.get(g, g) for g in distinct["doc_id"]]).pivot(index="rank", columns="label",
+                                                                           values="term")
 
 # %% [markdown]
 # About a third of each article's vocabulary is shared by all three, which is expected for texts on one
@@ -177,12 +179,14 @@ distinct.assign(label=distinct["doc_id"].map(labels)).pivot(index="rank", column
 
 # %%
 mentions = actors.actor_mentions(sections)
-words = sections.groupby("doc_id")["n_words"].sum()
-by_type = mentions.pivot_table(index="type", columns="doc_id", values="mentions", aggfunc="sum", fill_value=0)
+mentions_by_group = mentions.assign(doc_id=mentions["doc_id"].map(groups))
+words = sections.groupby(sections["doc_id"].map(groups))["n_words"].sum()
+by_type = mentions_by_group.pivot_table(index="type", columns="doc_id", values="mentions", aggfunc="sum",
+                                        fill_value=0)
 (by_type / words * 1000).round(1).rename(columns=labels)
 
 # %%
-fig = plots.plot_actor_mentions(mentions, labels, words.to_dict())
+fig = plots.plot_actor_mentions(mentions_by_group, labels, words.to_dict())
 plots.save_figure(fig, "01_actor_mentions", FIGURES,
                   "Mentions per 1,000 words of each actor in each article, shaded by actor type (gazetteer).")
 fig

@@ -72,6 +72,7 @@ SEEDS_RUN = notebook.is_seed_corpus(CORPUS)
 sections = cu.load_corpus(CORPUS)
 paragraphs = cu.load_paragraphs(CORPUS)
 labels = cu.doc_labels(CORPUS)
+groups = cu.doc_groups(CORPUS)  # the articles here; metadata groups on a corpus of many documents
 section_tok = tokens.tokenize_units(sections["text"], max_df=MAX_DF)
 paragraph_tok = tokens.tokenize_units(paragraphs["text"], max_df=MAX_DF,
                                       drop_terms=section_tok.corpus_stopwords["term"])
@@ -143,7 +144,8 @@ if SEEDS_RUN:  # the prose above describes the seed corpus: fail loudly if the e
 unit_table, unit_tok = units[UNIT]
 vocab = vocabs[UNIT]
 model = topics.fit_lda(vocab, K, SEED)
-topic_labels = TOPIC_LABELS if len(TOPIC_LABELS) == K else {t: f"topic {t}" for t in range(1, K + 1)}
+# the labels below were written for the seed model; any other corpus or K gets numbers until someone reads it
+topic_labels = TOPIC_LABELS if SEEDS_RUN and len(TOPIC_LABELS) == K else {t: f"topic {t}" for t in range(1, K + 1)}
 terms = topics.topic_term_table(model, vocab, topic_labels, n=TOP_N, lam=LAMBDA)
 terms.pivot(index="rank", columns="topic", values="term")
 
@@ -208,11 +210,12 @@ HTML(topics.ldavis_fragment(vis))
 # `N_PERM` random reassignments of units to articles.
 
 # %%
-groups = unit_table["doc_id"].to_numpy()
-prevalence = stats.bootstrap_group_means(theta, groups, n_boot=N_BOOT, seed=SEED).rename(
+unit_groups = unit_table["doc_id"].map(groups).to_numpy()
+prevalence = stats.bootstrap_group_means(theta, unit_groups, n_boot=N_BOOT, seed=SEED).rename(
     columns={"group": "doc_id", "column": "topic"}).round(4)
 prevalence.to_csv(RESULTS / "topic_prevalence.csv", index=False)
-test = stats.permutation_test(theta, groups, n_perm=N_PERM, seed=SEED)
+comparable = len(set(unit_groups)) > 1
+test = stats.permutation_test(theta, unit_groups, n_perm=N_PERM, seed=SEED) if comparable else None
 test
 
 # %%
@@ -232,7 +235,7 @@ plots.plot_group_profiles(prevalence.rename(columns={"doc_id": "group", "topic":
 # sections of all three articles fall into topic 3, the prescriptive closing sections mostly into topic 1.
 
 # %%
-fig = plots.plot_flow(theta, groups, labels, [f"{t}: {lab}" for t, lab in topic_labels.items()],
+fig = plots.plot_flow(theta, unit_table["doc_id"], labels, [f"{t}: {lab}" for t, lab in topic_labels.items()],
                       unit_name=UNIT[:-1])
 plots.save_figure(fig, "02_topic_flow", FIGURES, "Topic proportions along each article, unit by unit in reading order.")
 fig
@@ -249,8 +252,9 @@ print(f"Mean over seeds: c_v = {best['c_v_mean']:.3f}, c_npmi = {best['c_npmi_me
       f"stability = {best['stability_mean']:.2f} (share of top terms agreeing across seeds, averaged over depths).")
 print(f"Runner-up: {runner_up['k']} topics on {runner_up['unit']} (score {runner_up['score']:.2f} "
       f"against {best['score']:.2f}).")
-print(f"Articles differ in topic mix: eta squared = {test['eta_squared']:.2f}, "
-      f"permutation p = {test['p_value']:.4f} ({test['n_perm']} permutations).")
+if test:
+    print(f"Articles differ in topic mix: eta squared = {test['eta_squared']:.2f}, "
+          f"permutation p = {test['p_value']:.4f} ({test['n_perm']} permutations).")
 
 # %% [markdown]
 # * **What they tell us.** A few broad themes, and the articles' relative weight on them, are measurable:

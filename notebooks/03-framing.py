@@ -47,6 +47,7 @@ TOP_TERMS = 10
 from pathlib import Path
 
 import pandas as pd
+from IPython.display import display
 
 import corpus_utils as cu
 from corpus_utils import actors, framing, notebook, plots, stats, tokens
@@ -84,6 +85,9 @@ pd.DataFrame([{"function": name, "definition": f["definition"], "heading cues": 
 # %%
 sections = cu.load_corpus(CORPUS)
 labels = cu.doc_labels(CORPUS)
+groups = cu.doc_groups(CORPUS)  # the articles here; metadata groups on a corpus of many documents
+coding = framing.load_coding(VALIDATION, sections)  # None for a corpus without hand coding
+gold = coding["adjudicated"] if coding else None
 scores = framing.frame_scores(sections)
 functions = framing.function_scores(sections)
 by_section = pd.concat([sections[["doc_id", "section", "heading"]], scores, functions[["function"]]], axis=1)
@@ -108,11 +112,12 @@ fig
 # two-sided permutation p-value).
 
 # %%
-groups = sections["doc_id"].to_numpy()
+unit_groups = sections["doc_id"].map(groups).to_numpy()
+comparable = len(set(unit_groups)) > 1
 values = scores[FRAMES].to_numpy()
-profile = stats.bootstrap_group_means(values, groups, n_boot=N_BOOT, seed=SEED)
+profile = stats.bootstrap_group_means(values, unit_groups, n_boot=N_BOOT, seed=SEED)
 profile["column"] = [FRAMES[c - 1] for c in profile["column"]]
-frame_test = stats.permutation_test(values, groups, n_perm=N_PERM, seed=SEED)
+frame_test = stats.permutation_test(values, unit_groups, n_perm=N_PERM, seed=SEED) if comparable else None
 frame_test
 
 # %%
@@ -121,15 +126,18 @@ plots.plot_group_profiles(profile.assign(column=profile["column"].map({f: i for 
                           labels, frame_index, "mean indicator hits per 100 words (95% bootstrap interval)")
 
 # %%
-distinct = stats.distinguishing(values, groups, FRAMES, n_perm=N_PERM, seed=SEED)
 names = {"group": "doc_id", "column": "frame"}
-by_article = profile.rename(columns=names).merge(
-    distinct.rename(columns=names)[["doc_id", "frame", "mean_others", "diff", "p_value"]], on=["doc_id", "frame"]
-).round(4)
+by_article = profile.rename(columns=names)
+if comparable:
+    distinct = stats.distinguishing(values, unit_groups, FRAMES, n_perm=N_PERM, seed=SEED).rename(columns=names)
+    by_article = by_article.merge(distinct[["doc_id", "frame", "mean_others", "diff", "p_value"]],
+                                  on=["doc_id", "frame"])
+by_article = by_article.round(4)
 by_article.to_csv(RESULTS / "frames_by_article.csv", index=False)
-top = by_article[(by_article["diff"] > 0)].sort_values(["doc_id", "p_value", "diff"], ascending=[True, True, False])
-top.groupby("doc_id").head(3).assign(article=lambda d: d["doc_id"].map(labels))[
-    ["article", "frame", "mean", "mean_others", "diff", "p_value"]]
+top = by_article[by_article["diff"] > 0] if comparable else by_article
+top = top.sort_values(["doc_id", "p_value" if comparable else "mean"], ascending=[True, comparable])
+top.groupby("doc_id").head(3).assign(article=lambda d: [labels.get(g, g) for g in d["doc_id"]]).drop(
+    columns=["doc_id", "ci_low", "ci_high"])
 
 # %% [markdown]
 # The articles' frame profiles differ (the permutation test above), and each has its own emphasis:
@@ -144,11 +152,10 @@ top.groupby("doc_id").head(3).assign(article=lambda d: d["doc_id"].map(labels))[
 # coding of section 8 (read here ahead of its validation):
 
 # %%
-gold = pd.read_csv(Path(VALIDATION) / "coding_adjudicated.csv")
-mix = pd.concat({
-    "dictionary": pd.crosstab(sections["doc_id"], functions["function"], normalize="index"),
-    "human": pd.crosstab(gold["doc_id"], gold["function"], normalize="index"),
-}).reindex(columns=FUNCTIONS, fill_value=0)
+mixes = {"dictionary": pd.crosstab(unit_groups, functions["function"].to_numpy(), normalize="index")}
+if gold is not None:
+    mixes["human"] = pd.crosstab(unit_groups, gold["function"].to_numpy(), normalize="index")
+mix = pd.concat(mixes).reindex(columns=FUNCTIONS, fill_value=0)
 mix.index = [f"{labels.get(doc, doc)} ({source})" for source, doc in mix.index]
 plots.plot_function_mix(mix, {})
 
@@ -169,16 +176,17 @@ plots.plot_function_mix(mix, {})
 
 # %%
 content = tokens.tokenize_units(sections["text"], max_df=1.0).tokens
-by_doc = stats.pool_by_doc(sections["doc_id"], content)
+by_doc = stats.pool_by_doc(unit_groups, content)
+key_columns = ["doc_id", "term", "freq_target", "freq_reference", "g2", "log_ratio", "p_value"]
 key_tables = []
-for doc in by_doc:
+for doc in by_doc if comparable else []:
     target = pd.Series(by_doc[doc]).value_counts().to_dict()
     reference = pd.Series([t for d, toks in by_doc.items() if d != doc for t in toks]).value_counts().to_dict()
     key_tables.append(framing.keyness(target, reference).assign(doc_id=doc))
-keyness_table = pd.concat(key_tables, ignore_index=True)[
-    ["doc_id", "term", "freq_target", "freq_reference", "g2", "log_ratio", "p_value"]].round(4)
+keyness_table = (pd.concat(key_tables, ignore_index=True)[key_columns].round(4) if key_tables
+                 else pd.DataFrame(columns=key_columns))
 keyness_table.to_csv(RESULTS / "keyness.csv", index=False)
-plots.plot_keyness(keyness_table, labels, n=TOP_TERMS)
+plots.plot_keyness(keyness_table, labels, n=TOP_TERMS) if comparable else "one group: nothing to compare"
 
 # %% [markdown]
 # The key terms echo the frame profiles: *reform*, *security sector reform*, *progress*, *institutional*,
@@ -195,8 +203,8 @@ plots.plot_keyness(keyness_table, labels, n=TOP_TERMS)
 
 # %%
 mentions = actors.actor_mentions(sections)
-words = sections.groupby("doc_id")["n_words"].sum().to_dict()
-salience = actors.actor_salience(mentions, words)
+words = sections.groupby(unit_groups)["n_words"].sum().to_dict()
+salience = actors.actor_salience(mentions.assign(doc_id=mentions["doc_id"].map(groups)), words)
 fig = plots.plot_actor_salience(salience, labels)
 plots.save_figure(fig, "03_actor_salience", FIGURES, "Actor mentions per 1,000 words by actor type, per article.")
 fig
@@ -226,7 +234,8 @@ doc_words = {doc: [w.lower() for w in tokens.words(" ".join(part["text"]))]
              for doc, part in sections.groupby("doc_id", sort=False)}
 ngrams = framing.shared_ngrams(doc_words, n=NGRAM)
 share = framing.formula_share(doc_words, n=NGRAM)
-share.assign(article=share["doc_id"].map(labels))
+share = framing.pool_shares(share, groups)
+share.assign(article=[labels.get(g, g) for g in share["doc_id"]])
 
 # %%
 ngrams.head(12)
@@ -280,19 +289,10 @@ plots.plot_heatmap(assoc, "frame (dictionary score)", "topic (LDA proportion)", 
 # disagreements were adjudicated by a third reader (`validation/README.md` says who coded and how).
 
 # %%
-folder = Path(VALIDATION)
-coder_a = pd.read_csv(folder / "coding_coder_a.csv")
-coder_b = pd.read_csv(folder / "coding_coder_b.csv")
-keys = ["doc_id", "section"]
-assert all(coding[keys].equals(sections[keys]) for coding in (coder_a, coder_b, gold)), "codings out of step"
-agreement = pd.DataFrame({
-    "coding": ["primary frame", "function"],
-    "agreement": [(coder_a["primary_frame"] == coder_b["primary_frame"]).mean(),
-                  (coder_a["function"] == coder_b["function"]).mean()],
-    "cohen_kappa": [framing.cohen_kappa(coder_a["primary_frame"], coder_b["primary_frame"]),
-                    framing.cohen_kappa(coder_a["function"], coder_b["function"])],
-}).round(3)
-agreement
+if coding is None:
+    print(f"no hand coding in {Path(VALIDATION).name}/ for this corpus: validation is skipped, not faked")
+tables = framing.validation_tables(coding, scores, functions) if coding else {}
+tables.get("agreement")
 
 # %% [markdown]
 # The two coders agree closely. Caution: both are independent runs of the same AI reading assistant given
@@ -300,28 +300,27 @@ agreement
 # upper bound on what two people would reach. The adjudicated coding is the reference below.
 
 # %%
-validation = pd.DataFrame([
-    {"target": "primary frame", **framing.classification_report(gold["primary_frame"], scores["primary_frame"])},
-    {"target": "function", **framing.classification_report(gold["function"], functions["function"])},
-])
-validation.to_csv(RESULTS / "validation.csv", index=False)
+validation = tables.get("report")
+if validation is not None:
+    validation.to_csv(RESULTS / "validation.csv", index=False)
 validation
 
 # %%
-plots.plot_heatmap(framing.confusion_table(gold["primary_frame"], scores["primary_frame"], FRAMES),
-                   "dictionary", "human (adjudicated)", "sections", diverging=False, fmt="{:.0f}")
+if coding:
+    display(plots.plot_heatmap(tables["confusion_frames"], "dictionary", "human (adjudicated)", "sections",
+                               diverging=False, fmt="{:.0f}"))
 
 # %%
-plots.plot_heatmap(framing.confusion_table(gold["function"], functions["function"], FUNCTIONS),
-                   "dictionary", "human (adjudicated)", "sections", diverging=False, fmt="{:.0f}")
+if coding:
+    display(plots.plot_heatmap(tables["confusion_functions"], "dictionary", "human (adjudicated)", "sections",
+                               diverging=False, fmt="{:.0f}"))
 
 # %% [markdown]
 # **The errors.** Sections where the dictionary's primary frame differs from the human one:
 
 # %%
-errors = gold.assign(dictionary=scores["primary_frame"], article=gold["doc_id"].map(labels))
-errors = errors[errors["dictionary"] != errors["primary_frame"]]
-errors[["article", "section", "heading", "primary_frame", "dictionary"]].rename(columns={"primary_frame": "human"})
+errors = tables.get("errors")
+errors.assign(article=errors["doc_id"].map(labels)).drop(columns="doc_id") if errors is not None else None
 
 # %% [markdown]
 # What the errors show:

@@ -43,6 +43,7 @@ from corpus_utils import actors, framing, notebook, plots, topics
 
 FIGURES, RESULTS = notebook.setup(OUTDIR)
 labels = cu.doc_labels(CORPUS)
+groups = cu.doc_groups(CORPUS)  # the articles here; metadata groups on a corpus of many documents
 table = {name: pd.read_csv(RESULTS / f"{name}.csv") for name in [
     "corpus_sections", "actor_mentions", "k_selection", "topic_terms", "topic_prevalence",
     "frames_by_section", "frames_by_article", "keyness", "topic_frame_association"]}
@@ -53,7 +54,7 @@ pd.Series({name: len(t) for name, t in table.items()}, name="rows").to_frame()
 # ## Figure 1 · The corpus
 
 # %%
-fig = plots.plot_section_lengths(table["corpus_sections"], labels)
+fig = plots.plot_section_lengths(table["corpus_sections"], labels, groups)
 plots.save_figure(fig, "fig01_corpus_overview", FIGURES,
                   "Words per section in reading order, one panel per article (dashed: median).")
 fig
@@ -108,11 +109,12 @@ fig
 
 # %%
 by_section = table["frames_by_section"]
-mixes = {"dictionary": pd.crosstab(by_section["doc_id"], by_section["function"], normalize="index")}
+unit_groups = by_section["doc_id"].map(groups).to_numpy()
+mixes = {"dictionary": pd.crosstab(unit_groups, by_section["function"].to_numpy(), normalize="index")}
 gold_path = Path(VALIDATION) / "coding_adjudicated.csv"
 gold = pd.read_csv(gold_path) if gold_path.exists() else None
 if gold is not None and gold[["doc_id", "section"]].equals(by_section[["doc_id", "section"]]):
-    mixes["human"] = pd.crosstab(gold["doc_id"], gold["function"], normalize="index")
+    mixes["human"] = pd.crosstab(unit_groups, gold["function"].to_numpy(), normalize="index")
 else:
     gold = None  # no hand coding for this corpus: the dictionary alone
 mix = pd.concat(mixes).reindex(columns=framing.function_names(), fill_value=0)
@@ -127,10 +129,13 @@ fig
 # ## Figure 7 · Keyness
 
 # %%
-fig = plots.plot_keyness(table["keyness"], labels, n=TOP_TERMS)
-plots.save_figure(fig, "fig07_keyness", FIGURES,
-                  "Most distinctive terms of each article against the other two (signed log-likelihood G2).")
-fig
+if len(table["keyness"]):
+    fig = plots.plot_keyness(table["keyness"], labels, n=TOP_TERMS)
+    plots.save_figure(fig, "fig07_keyness", FIGURES,
+                      "Most distinctive terms of each article against the other two (signed log-likelihood G2).")
+    display(fig)
+else:
+    print("one group of documents: no keyness comparison")
 
 # %% [markdown]
 # ## Figure 8 · Actors named together

@@ -4,7 +4,11 @@ The paired jupytext scripts (``notebooks/NN-name.py``) hold the code and prose; 
 ``.ipynb`` from its script, executes it in a fresh kernel with the notebook folder as working directory,
 and writes it back with deterministic cell ids and no timings, so a rerun gives the same bytes.
 
-Usage: python tools/run_notebooks.py [--only 01] [--param NAME=VALUE ...] [--outdir DIR]
+With --outdir, the executed notebooks go to DIR/notebooks and their figures and results to DIR/figures
+and DIR/results (the OUTDIR parameter), leaving the committed ones untouched; --corpus sets the CORPUS
+parameter. Both become absolute paths.
+
+Usage: python tools/run_notebooks.py [--only 01] [--corpus DIR] [--outdir DIR] [--param NAME=VALUE ...]
 """
 
 from __future__ import annotations
@@ -77,10 +81,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", default=[], help="notebook number prefixes to run, e.g. 01 02")
     parser.add_argument("--param", action="append", default=[], help="NAME=VALUE parameter override")
-    parser.add_argument("--outdir", default="", help="write executed notebooks here instead of notebooks/")
+    parser.add_argument("--outdir", default="", help="write notebooks, figures and results under this folder")
+    parser.add_argument("--corpus", default="", help="folder of .txt files to analyse instead of seeds/")
     parser.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell")
     args = parser.parse_args(argv)
     params = dict(parse_param(p) for p in args.param)
+    if args.corpus:
+        if not Path(args.corpus).is_dir():
+            print(f"corpus folder not found: {args.corpus}", file=sys.stderr)
+            return 2
+        params["CORPUS"] = str(Path(args.corpus).resolve())
+    if args.outdir:
+        params["OUTDIR"] = str(Path(args.outdir).resolve())
     scripts = sorted(NOTEBOOKS.glob("[0-9][0-9]-*.py"))
     if args.only:
         scripts = [s for s in scripts if s.name[:2] in args.only]
