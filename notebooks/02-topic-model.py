@@ -99,8 +99,9 @@ vocabs["paragraphs"].removed.head(8)
 # Results are cached on disk, keyed by the inputs, so a rerun does not refit.
 
 # %%
-# NBVAL_IGNORE_OUTPUT: the progress line is updated in place (update_display_data), which nbval does not
-# replay; the stored line is the same with or without the cache, and the next cells check the sweep itself.
+# NBVAL_IGNORE_OUTPUT
+# (why: the progress line is updated in place, which nbval does not replay; the stored line is the same
+# with or without the cache, and the next cells check the sweep itself)
 sweep = pd.concat(
     [topics.k_sweep(tok.tokens, vocabs[name], KS, SWEEP_SEEDS, reference=paragraph_tok.tokens,
                     n_jobs=N_JOBS, cache_dir=CACHE_DIR).assign(unit=name)
