@@ -17,7 +17,20 @@ def setup(outdir: str | Path) -> tuple[Path, Path]:
     pd.set_option("display.max_colwidth", 110)
     pd.set_option("display.precision", 3)
     plots.use_style()
+    _show_figures_inline()
     return figures, results
+
+
+def _show_figures_inline() -> None:
+    """In a Jupyter kernel, display matplotlib Figures as PNG (the package builds figures without pyplot,
+    so the inline backend is never loaded by itself)."""
+    try:
+        from IPython import get_ipython
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+    except ImportError:
+        return
+    if get_ipython() is not None:
+        set_matplotlib_formats("png")
 
 
 def is_seed_corpus(corpus: str | Path) -> bool:

@@ -1,0 +1,54 @@
+"""Rendered notebooks: converted to HTML by nbconvert (as nbviewer does) and opened offline in Chromium."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbconvert import HTMLExporter
+
+from .browser import offline_page
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+EMPTY_SCRIPT = "data:text/javascript,"  # nbconvert's page furniture (require.js, MathJax) comes from a CDN
+
+
+def _html(path: Path, folder: Path) -> Path:
+    exporter = HTMLExporter(template_name="lab")
+    exporter.require_js_url = EMPTY_SCRIPT
+    exporter.mathjax_url = EMPTY_SCRIPT
+    body, _ = exporter.from_notebook_node(nbformat.read(path, as_version=4))
+    target = folder / f"{path.stem}.html"
+    target.write_text(body, encoding="utf-8")
+    return target
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_rendered_notebook_shows_every_figure_offline_without_console_errors(path, tmp_path):
+    nb = nbformat.read(path, as_version=4)
+    pngs = sum("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
+    html = _html(path, tmp_path)
+    with offline_page() as (page, log):
+        page.goto(html.as_uri())
+        page.wait_for_load_state("load")
+        if path.stem == "02-topic-model":
+            page.wait_for_selector("svg circle.dot", timeout=15000)
+        images = page.evaluate("Array.from(document.images).map(i => [i.complete, i.naturalWidth])")
+        circles = page.locator("svg circle.dot").count()
+    assert pngs > 0 and len(images) == pngs
+    assert all(done and width > 0 for done, width in images), images
+    assert log.page_errors == [] and log.console_errors == [], (log.page_errors, log.console_errors)
+    assert log.network_requests == []
+    if path.stem == "02-topic-model":
+        topics = {line.split(",")[0] for line in (ROOT / "results" / "topic_terms.csv").read_text().splitlines()[1:]}
+        assert circles == len(topics)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_outputs_stay_small_for_nbviewer_and_github(path):
+    nb = nbformat.read(path, as_version=4)
+    sizes = [len(json.dumps(c.get("outputs", []))) for c in nb.cells]
+    assert max(sizes) < 1_000_000 and path.stat().st_size < 5_000_000
