@@ -40,7 +40,7 @@ test: $(ENV) lint
 	$(PYTHON) -m pytest tests notebooks --nbval --nbval-current-env \
 	  --nbval-sanitize-with tests/sanitize.cfg
 
-## Lint the package, tools, tests and the notebooks' paired scripts with ruff
+## Lint the package, tools, tests and the notebooks (.ipynb and their paired scripts) with ruff
 lint: $(ENV)
 	$(PYTHON) -m ruff check corpus_utils tools tests notebooks
 
