@@ -345,11 +345,11 @@ if SEEDS_RUN:  # the prose above describes the seed corpus: fail loudly if the e
 
 # %% [markdown]
 # ## What we found, and the limits
-# * **Frames.** All three articles frame Central Asian security first as *regional cooperation*; they
-#   differ in what they add to it: external powers and military cooperation (partnerships article),
-#   governance and security sector reform (reform article), sovereignty, national interest and trust
-#   (policy-development article). The differences are larger than chance, but with 14–20 sections per
-#   article only the large ones are clear.
+# * **Frames.** *Regional cooperation* is the common ground of all three articles; each adds its own
+#   emphasis: military defence and transnational threats (partnerships article, which also names the
+#   external powers most), governance and security sector reform (reform article, where it outweighs
+#   even cooperation), sovereignty, national interest and trust (policy-development article). The
+#   differences are larger than chance, but with 14–20 sections per article only the large ones are clear.
 # * **Functions.** By human reading, the policy-development article prescribes and diagnoses; the
 #   partnerships and reform articles mostly describe, and the reform article evaluates.
 # * **Validation.** For primary frames the dictionary agrees well with the adjudicated coding (about four
