@@ -1,4 +1,4 @@
-"""Stats: small descriptive comparisons between documents."""
+"""Stats: descriptive comparisons between documents, bootstrap intervals and permutation tests."""
 
 from __future__ import annotations
 

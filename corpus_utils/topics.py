@@ -117,12 +117,12 @@ def ranking_agreement(run1: Sequence[Sequence[str]], run2: Sequence[Sequence[str
 
 
 def coherence_scores(topics: Sequence[Sequence[Sequence[str]]], unit_tokens: Sequence[Sequence[str]],
-                     vocab: Vocabulary, measure: str) -> list[float]:
+                     dictionary: Any, measure: str) -> list[float]:
     """Mean coherence of each model's topics, all models scored from one shared co-occurrence count."""
     from gensim.models.coherencemodel import CoherenceModel
 
     flat = [t for model_topics in topics for t in model_topics]
-    cm = CoherenceModel(topics=flat, texts=[list(u) for u in unit_tokens], dictionary=vocab.dictionary,
+    cm = CoherenceModel(topics=flat, texts=[list(u) for u in unit_tokens], dictionary=dictionary,
                         coherence=measure, processes=1, topn=len(flat[0]))
     per_topic = cm.get_coherence_per_topic()
     out, start = [], 0
@@ -203,11 +203,10 @@ def k_sweep(unit_tokens: Sequence[Sequence[str]], vocab: Vocabulary, ks: Sequenc
         if bar:
             bar.update(f"K sweep: scoring coherence of {n_runs} models ...")
         ref_dict = Dictionary(reference)
-        ref_vocab = Vocabulary(ref_dict, [], pd.DataFrame(), pd.DataFrame())
         runs = [terms[j] for j in jobs]
         t0 = time.perf_counter()
-        c_v = coherence_scores(runs, reference, ref_vocab, "c_v")
-        c_npmi = coherence_scores(runs, reference, ref_vocab, "c_npmi")
+        c_v = coherence_scores(runs, reference, ref_dict, "c_v")
+        c_npmi = coherence_scores(runs, reference, ref_dict, "c_npmi")
         if progress:
             log(f"scored coherence of {len(runs)} models in {time.perf_counter() - t0:.1f} s")
         rows = []
