@@ -1,5 +1,5 @@
 """Framing: a codebook of frames and framing functions (data), dictionary scores per section, keyness,
-shared formulaic language, and agreement measures for validating the dictionary against human coding."""
+shared formulaic language, and agreement measures for validating the dictionary against a hand coding."""
 
 from __future__ import annotations
 
@@ -261,10 +261,10 @@ def classification_report(truth: Sequence[str], predicted: Sequence[str]) -> dic
 
 
 def confusion_table(truth: Sequence[str], predicted: Sequence[str], labels: Sequence[str]) -> pd.DataFrame:
-    """Counts of (human code, dictionary code) pairs: rows human, columns dictionary."""
+    """Counts of (reference code, dictionary code) pairs: rows the reference coding, columns the dictionary."""
     table = pd.crosstab(pd.Categorical(truth, categories=labels), pd.Categorical(predicted, categories=labels),
                         dropna=False)
-    table.index.name, table.columns.name = "human", "dictionary"
+    table.index.name, table.columns.name = "reference", "dictionary"
     return table
 
 
@@ -289,5 +289,5 @@ def validation_tables(coding: Mapping[str, pd.DataFrame], scores: pd.DataFrame,
         "confusion_frames": confusion_table(gold["primary_frame"], scores["primary_frame"], frame_names()),
         "confusion_functions": confusion_table(gold["function"], functions["function"], function_names()),
         "errors": errors[["doc_id", "section", "heading", "primary_frame", "dictionary"]].rename(
-            columns={"primary_frame": "human"}),
+            columns={"primary_frame": "reference"}),
     }

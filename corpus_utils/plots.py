@@ -108,7 +108,7 @@ def plot_section_lengths(sections: pd.DataFrame, labels: Mapping[str, str],
                          f"(dashed: median {median:.0f} words)", loc="left")
             ax.set_ylabel("sections")
             continue
-        ax.bar(part["section"] + 1, part["n_words"], color="C0", width=0.75)
+        ax.bar(part["section"], part["n_words"], color="C0", width=0.75)
         ax.axhline(median, color="black", lw=0.8, ls="--")
         ax.set_title(title + f"{len(part)} sections, {part['n_words'].sum():,} words "
                      f"(dashed: median {median:.0f})", loc="left")
@@ -116,7 +116,7 @@ def plot_section_lengths(sections: pd.DataFrame, labels: Mapping[str, str],
         ax.set_ylabel("words")
         ax.grid(axis="y")
         ax.grid(axis="x", visible=False)
-    axes[-1, 0].set_xlabel("words per section" if many else "section in reading order")
+    axes[-1, 0].set_xlabel("words per section" if many else "section number, in reading order (from 0)")
     axes[-1, 0].xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
     fig.tight_layout()
     return fig
@@ -285,9 +285,8 @@ def plot_flow(values: np.ndarray, doc_ids: Sequence[str], group_labels: Mapping[
         ax.set_yticks(range(k), list(row_names), fontsize=8)
         ax.set_title(group_labels.get(doc, doc), loc="left")
         ax.grid(False)
-        ticks = [t for t in range(0, block.shape[1], 2)]
-        ax.set_xticks(ticks, [str(t + 1) for t in ticks])
-    axes[-1, 0].set_xlabel(f"{unit_name} in reading order")
+        ax.set_xticks(range(0, block.shape[1], 2))
+    axes[-1, 0].set_xlabel(f"{unit_name} number, in reading order (from 0, as in the tables)")
     fig.tight_layout(rect=(0, 0, 0.9, 1))
     cax = fig.add_axes((0.92, 0.15, 0.015, 0.7))
     fig.colorbar(image, cax=cax, label=value_label)

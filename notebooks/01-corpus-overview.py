@@ -112,8 +112,8 @@ paragraphs.groupby(paragraphs["doc_id"].map(groups))["n_words"].describe()[["cou
 # Words are lemmatised with simplemma (its English data ship inside the wheel; nothing is downloaded),
 # curated named entities are joined into one token (`corpus_utils/data/entities.csv`), and a general
 # stopword list is removed. Phrases are then learned with gensim `Phrases` on runs of adjacent content
-# words (never across a stopword, comma or entity). The defaults of the gensim tutorial (`min_count=20`)
-# would find nothing in ~8,000 words; this grid shows how many phrases each setting finds:
+# words (never across a stopword, comma or entity). The gensim tutorial's `min_count=20` would keep only a
+# handful of phrases in ~8,000 words; this grid shows how many phrases each setting finds:
 
 # %%
 runs = tokens.unit_runs(sections["text"])
@@ -121,8 +121,9 @@ tokens.phrase_grid([r for unit in runs for r in unit], [2, 3, 5, 20], [0.3, 0.5,
 
 # %% [markdown]
 # We keep `min_count=3` and an NPMI threshold of 0.5: a phrase must occur at least three times and its
-# words must co-occur well above chance. Lower settings admit one-off word pairs; higher ones lose
-# established terms such as *threat perception*.
+# words must co-occur well above chance (NPMI, normalised pointwise mutual information, runs from -1 to 1;
+# 0 means chance). Lower settings admit pairs seen only twice; higher ones lose established terms such as
+# *threat perception*.
 
 # %%
 tok = tokens.tokenize_units(sections["text"], max_df=MAX_DF, phrase_min_count=PHRASE_MIN_COUNT,
@@ -165,9 +166,10 @@ distinct.assign(label=[labels.get(g, g) for g in distinct["doc_id"]]).pivot(inde
                                                                            values="term")
 
 # %% [markdown]
-# About a third of each article's vocabulary is shared by all three, which is expected for texts on one
-# subject from one site. Their own terms already hint at their angles: the partnerships article names
-# external powers and drills, the reform article names institutions, oversight and accountability.
+# About two-fifths of each article's content lemmas are shared by all three, and just under a third are its
+# own, as expected for texts on one subject from one site. Their own terms already hint at their angles:
+# the partnerships article names alliances, organisations and initiatives (NATO, CSTO, the Belt and Road
+# Initiative), the reform article names reform, institutions, metrics and evaluation.
 
 # %% [markdown]
 # ## 7. Actors
@@ -192,9 +194,9 @@ plots.save_figure(fig, "01_actor_mentions", FIGURES,
 fig
 
 # %% [markdown]
-# The partnerships article names actors far more often than the other two, and it is the only one that
-# names the five Central Asian states and the external powers in detail (Russia, China, the United
-# States, NATO). The reform article names almost only the Shanghai Cooperation Organization; the
+# The partnerships article names actors most often in total, and it is the only one that names the five
+# Central Asian states and the external powers in detail (Russia, China, the United States, NATO). Most of
+# the reform article's mentions (16 of 25) are the Shanghai Cooperation Organization; the
 # policy-development article speaks of "Central Asian states" and "external powers" in general terms and
 # rarely names anyone.
 
@@ -214,8 +216,8 @@ plots.write_manifest(FIGURES, "01-corpus-overview")
 # * Cleaning removed only site boilerplate (eleven lines, all listed above); the word accounting shows that
 #   nothing else was dropped.
 # * The articles share a template (even section lengths, recurring phrases such as *regional stability*
-#   and *security policy*) and a third of their vocabulary; what differs is which actors and institutions
-#   they name.
+#   and *security policy*) and two-fifths of their vocabulary; what differs is which actors and
+#   institutions they name.
 # * Limits: heading detection relies on the shape of lines, which suits these web texts but would need
 #   checking on other sources; the gazetteer finds only the actors it lists (it does not find unnamed
 #   "external powers"), and counting demonyms as states over-counts where a demonym names people rather

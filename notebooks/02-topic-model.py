@@ -92,7 +92,8 @@ vocabs["paragraphs"].removed.head(8)
 # ## 2. Choosing the unit and K by evidence
 # For each unit and each K from `K_MIN` to `K_MAX` (capped at one topic per four sections on a small
 # corpus), five models with different seeds. Each run is scored by
-# **coherence** of its topics' top-10 terms (c_v and c_npmi, gensim `CoherenceModel`), measured for both
+# **coherence** of its topics' top-10 terms (c_v and c_npmi, gensim `CoherenceModel`: how often a topic's
+# top terms occur together in the texts, c_npmi on a -1..1 scale where 0 is chance), measured for both
 # units against the same reference texts (the paragraphs), so the scores are comparable; and by
 # **stability**: the average Jaccard agreement of its top-10 term rankings with each other seed's model,
 # after matching topics with the Hungarian algorithm (Greene, O'Callaghan & Cunningham 2014).
@@ -127,11 +128,11 @@ summary = topics.summarise_sweep(sweep, by=("unit", "k"))
 plots.plot_k_selection(summary, choice)
 
 # %% [markdown]
-# What we see: stability falls steadily as K grows (more topics, less agreement between seeds) and
-# c_npmi falls with it; c_v is flat and noisy. Every score is low in absolute terms: c_npmi is near zero
-# or negative (top terms co-occur hardly more than chance), and even the most stable setting shares well
-# under half of its top terms across seeds. The two best candidates, 3 topics on sections and 2 topics on
-# paragraphs, score close to each other; the rule keeps the former.
+# What we see: stability generally falls as K grows (more topics, less agreement between seeds; it is flat
+# from about K = 8) and c_npmi falls with it; c_v is flat and noisy. Every score is low in absolute terms:
+# c_npmi is near zero or negative (top terms co-occur hardly more than chance), and no candidate reaches an
+# average Jaccard agreement of 0.5 between seeds. The two best candidates, 3 topics on sections and 2
+# topics on paragraphs, score close to each other; the rule keeps the former.
 
 # %%
 if SEEDS_RUN:  # the prose above describes the seed corpus: fail loudly if the evidence changes
@@ -166,7 +167,7 @@ examples.assign(doc=examples["doc_id"].map(labels), text=examples["text"].str.sl
 # parameter, so a run on another corpus, or with another K, falls back to numbers):
 #
 # 1. *Partnerships, capacity and reform*: strategies for partnerships, capacity-building, components
-#    and evaluations of security sector reform, alliances and exercises; the prescriptive sections.
+#    and evaluations of security sector reform, alliances and exercises.
 # 2. *Threats and joint security measures*: threat perceptions, terrorism, trafficking, border
 #    operations, cyber security and confidence-building; the sections that name threats and joint responses.
 # 3. *External influence and obstacles*: external powers (Russia above all), national interests,
@@ -226,16 +227,20 @@ plots.plot_group_profiles(prevalence.rename(columns={"doc_id": "group", "topic":
                           labels, topic_labels, "mean topic proportion (95% bootstrap interval)")
 
 # %% [markdown]
-# The articles' mixes differ by more than chance (permutation p well below 0.05), but the intervals are
-# wide: with 14–20 sections per article, a difference of less than about 0.3 in mean proportion cannot be
-# told from noise. The clearest contrast is topic 1, *partnerships, capacity and reform*, which carries
-# about half of the partnerships and sector-reform articles and little of the policy-development article;
-# that article leans instead to *threats and joint measures*. The other differences have overlapping
-# intervals.
+# The articles' mixes differ by more than chance (permutation p well below 0.05; the statistic, eta
+# squared, is the share of the variance of the topic proportions that lies between articles), but the
+# intervals are wide. Two contrasts have intervals that do not overlap: topic 1, *partnerships, capacity
+# and reform*, carries about half of the partnerships and sector-reform articles but little of the
+# policy-development article, and topic 2, *threats and joint security measures*, carries about half of
+# the policy-development article but little of the reform article. The other differences overlap. Part of
+# this is by construction: the topics' top terms include each article's own title vocabulary
+# (*security policy* and *development* for the policy-development article; *partnership*, *strategic* and
+# *reform* for the other two), so topic shares partly restate which article a section comes from.
 #
-# Along each article (below), sections are almost always assigned to a single topic: with a symmetric
-# prior and sections of about 150 words, LDA gives each section one dominant theme. The "challenges"
-# sections of all three articles fall into topic 3, the prescriptive closing sections mostly into topic 1.
+# Along each article (below; sections numbered from 0 as in the tables), three-quarters of the sections are
+# dominated by one topic (proportion above 0.9): with a symmetric prior and sections of about 150 words,
+# LDA tends to give each section one theme. The "challenges" sections of all three articles fall into
+# topic 3, the closing sections mostly into topic 1.
 
 # %%
 fig = plots.plot_flow(theta, unit_table["doc_id"], labels, [f"{t}: {lab}" for t, lab in topic_labels.items()],
@@ -252,7 +257,7 @@ best = scores.set_index(["unit", "k"]).loc[(UNIT, K)]
 runner_up = scores.sort_values("score", ascending=False).iloc[1]
 print(f"Chosen model: {K} topics on {len(unit_table)} {UNIT}.")
 print(f"Mean over seeds: c_v = {best['c_v_mean']:.3f}, c_npmi = {best['c_npmi_mean']:.3f}, "
-      f"stability = {best['stability_mean']:.2f} (share of top terms agreeing across seeds, averaged over depths).")
+      f"stability = {best['stability_mean']:.2f} (average Jaccard agreement of the top-10 terms between seeds).")
 print(f"Runner-up: {runner_up['k']} topics on {runner_up['unit']} (score {runner_up['score']:.2f} "
       f"against {best['score']:.2f}).")
 if test:
@@ -266,8 +271,9 @@ if test:
 # * **What they do not.** The evidence for any finer structure is weak. Coherence is low (c_npmi near
 #   zero), stability is below 0.5 at every K, and the best two candidate models score almost alike: with
 #   53 sections of templated prose, LDA finds the vocabulary of whichever article dominates a theme as
-#   much as a theme itself. Topics are therefore a coarse map of the corpus, not a measurement of framing;
-#   notebook 03 measures framing directly with a validated codebook.
+#   much as a theme itself (topics 1 and 2 partly track the articles' own title vocabulary). Topics are therefore a
+#   coarse map of the corpus, not a measurement of framing; notebook 03 measures framing directly with a validated
+#   codebook.
 # * **Limits.** The choice of unit and K depends on a written rule over three criteria; another reasonable
 #   rule (e.g. stability alone) would pick 2 topics. Bootstrap intervals treat sections as independent,
 #   which neighbouring sections of one article are not, so the intervals are if anything too narrow.

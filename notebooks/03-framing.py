@@ -17,7 +17,7 @@
 # **Question.** Framing is selecting some aspects of a reality and making them salient (Entman 1993).
 # Which frames does each article make salient, what does each section *do* (describe, diagnose, prescribe,
 # assess), which words and actors set the articles apart, how much of them is shared template, and does
-# the measurement agree with a human reading?
+# the measurement agree with a careful reading of every section?
 #
 # **Inputs.** The corpus in `CORPUS`; the codebook `corpus_utils/data/codebook.yaml`; the topic
 # proportions `results/doc_topics.csv` and labels `results/topic_terms.csv` written by notebook 02; the hand
@@ -141,31 +141,35 @@ top.groupby("doc_id").head(3).assign(article=lambda d: [labels.get(g, g) for g i
 
 # %% [markdown]
 # The articles' frame profiles differ (the permutation test above), and each has its own emphasis:
-# the sector-reform article makes **governance reform** salient (six times the rate of the others), the
-# partnerships article **military defence** and **transnational threats**, and the policy-development
-# article **sovereignty and national interest** and **trust and confidence-building**. The partnerships
-# article also uses more external-powers vocabulary, but that difference is within the noise (p ≈ 0.17):
-# with 14–20 sections per article, differences of about one hit per 100 words cannot be told apart.
+# the sector-reform article makes **governance reform** salient (about fifteen times the rate of the other
+# two: 6.3 against 0.4 hits per 100 words), the partnerships article **military defence** and
+# **transnational threats**, and the policy-development article **sovereignty and national interest** and
+# **trust and confidence-building**. The partnerships article also uses more external-powers vocabulary,
+# but that difference is within the noise (p ≈ 0.17). Whether a difference is detectable depends on how
+# much the frame varies between sections, not only on its size. (The p-values are two-sided permutation
+# tests of each article against the other two; the overall test's statistic, eta squared, is the share of
+# the variance of all frame scores that lies between articles.)
 
 # %% [markdown]
-# **Function mix.** What the sections of each article do, by the dictionary and by the adjudicated human
-# coding of section 8 (read here ahead of its validation):
+# **Function mix.** What the sections of each article do, by the dictionary and by the reference coding of
+# section 8 (read here ahead of its validation; it is AI-assisted, see there):
 
 # %%
 mixes = {"dictionary": pd.crosstab(unit_groups, functions["function"].to_numpy(), normalize="index")}
 if gold is not None:
-    mixes["human"] = pd.crosstab(unit_groups, gold["function"].to_numpy(), normalize="index")
+    mixes["reference coding"] = pd.crosstab(unit_groups, gold["function"].to_numpy(), normalize="index")
 mix = pd.concat(mixes).reindex(columns=FUNCTIONS, fill_value=0)
 mix.index = [f"{labels.get(doc, doc)} ({source})" for source, doc in mix.index]
 plots.plot_function_mix(mix, {})
 
 # %% [markdown]
-# The two disagree, and the human reading is the one to trust (section 8 measures how far the dictionary
-# is off). By human reading, the **policy-development** article is the prescriptive one (about half of its
-# sections prescribe, a quarter diagnose problems), while the **partnerships** and **sector-reform**
-# articles mostly describe existing arrangements and, in the reform article's case, evaluate them (over a
-# third of its sections). The dictionary calls most sections *remedy* in all three articles, because the
-# vocabulary of prescription (*enhance, foster, strengthen*) is everywhere in this genre.
+# The two disagree, and the reading of whole sections is the one to trust (section 8 measures how far the
+# dictionary is off). By the reference coding, the **policy-development** article is the prescriptive one
+# (about half of its sections prescribe, a quarter diagnose problems), while the **partnerships** and
+# **sector-reform** articles mostly describe existing arrangements and, in the reform article's case,
+# evaluate them (over a third of its sections). The dictionary calls *remedy* most sections of the
+# policy-development article, half of the partnerships article and a third of the reform article, because
+# the vocabulary of prescription (*enhance, foster, strengthen*) is everywhere in this genre.
 
 # %% [markdown]
 # ## 4. Keyness: the words that set each article apart
@@ -192,9 +196,10 @@ plots.plot_keyness(keyness_table, labels, n=TOP_TERMS) if comparable else "one g
 # The key terms echo the frame profiles: *reform*, *security sector reform*, *progress*, *institutional*,
 # *metric* and *indicator* for the sector-reform article; *partnership*, *strategic*, *exercise*, *NATO*,
 # the Belt and Road Initiative, *trafficking* and *smuggling* for the partnerships article; *security
-# policy*, *cohesive*, *tension*, *principle*, *sovereignty* and *confidence-building* for the
-# policy-development article. Every term shown has p < 0.01, but with some 900 terms tested per article
-# the p-values rank terms rather than test them.
+# policy*, *cohesive*, *tension*, *principle* and *sovereignty* for the policy-development article.
+# (G2 is the log-likelihood ratio of the term's frequency in the article against the other two, computed
+# from the two corpora only; positive means more frequent in the article.) Every term shown has p < 0.01, but with
+# some 900 terms tested per article the p-values rank terms rather than test them.
 
 # %% [markdown]
 # ## 5. Actors
@@ -214,10 +219,11 @@ graph = actors.cooccurrence_graph(mentions)
 plots.plot_actor_network(graph, seed=SEED)
 
 # %% [markdown]
-# The partnerships article names actors three to four times as often as the others and links the
-# external powers to each other and to the Central Asian states; the reform article's actors are almost
-# only the Shanghai Cooperation Organization. The network is small and sparse: most sections name no
-# actor at all, so ties of weight one are single sentences.
+# The partnerships article names actors about twice as often as the reform article and five times as often
+# as the policy-development article, and links the external powers to each other and to the Central Asian
+# states; two-thirds of the reform article's mentions are the Shanghai Cooperation Organization. The network
+# is small but dense (81 of 153 possible ties), because a few sections list many actors at once; a tie of
+# weight one is one section naming both actors, and most sections name none.
 
 # %%
 print(f"{graph.number_of_nodes()} actors, {graph.number_of_edges()} ties; "
@@ -283,10 +289,12 @@ plots.plot_heatmap(assoc, "frame (dictionary score)", "topic (LDA proportion)", 
 # the same measurement.
 
 # %% [markdown]
-# ## 8. Validation against human coding
+# ## 8. Validation against a reference coding
 # Every section was coded with a primary frame and a function by two coders working independently from the
 # definitions alone (`validation/coding_packet.md`), without seeing the dictionary or its scores;
-# disagreements were adjudicated by a third reader (`validation/README.md` says who coded and how).
+# disagreements were adjudicated by a third reader. **All three were separate runs of an AI reading
+# assistant, not people** (`validation/README.md`): the reference is an AI-assisted reading of whole
+# sections, and the accuracy below is agreement with it, not with human coders.
 
 # %%
 if coding is None:
@@ -295,9 +303,10 @@ tables = framing.validation_tables(coding, scores, functions) if coding else {}
 tables.get("agreement")
 
 # %% [markdown]
-# The two coders agree closely. Caution: both are independent runs of the same AI reading assistant given
-# the same packet, not two trained human coders; their errors are likely correlated, so this kappa is an
-# upper bound on what two people would reach. The adjudicated coding is the reference below.
+# The two coders agree closely. Caution: both are runs of the same AI reading assistant given the same
+# packet, not two trained human coders; their errors are likely correlated, so this kappa is an upper bound
+# on what two people would reach. The adjudicated coding is the reference below. (Cohen's kappa is
+# agreement corrected for the agreement expected by chance: 0 = chance, 1 = perfect.)
 
 # %%
 validation = tables.get("report")
@@ -307,16 +316,17 @@ validation
 
 # %%
 if coding:
-    display(plots.plot_heatmap(tables["confusion_frames"], "dictionary", "human (adjudicated)", "sections",
+    display(plots.plot_heatmap(tables["confusion_frames"], "dictionary", "reference coding", "sections",
                                diverging=False, fmt="{:.0f}"))
 
 # %%
 if coding:
-    display(plots.plot_heatmap(tables["confusion_functions"], "dictionary", "human (adjudicated)", "sections",
+    display(plots.plot_heatmap(tables["confusion_functions"], "dictionary", "reference coding", "sections",
                                diverging=False, fmt="{:.0f}"))
 
 # %% [markdown]
-# **The errors.** Sections where the dictionary's primary frame differs from the human one:
+# **The errors.** Sections where the dictionary's primary frame differs from the reference coding
+# (sections are numbered from 0 in reading order, as in every table and figure):
 
 # %%
 errors = tables.get("errors")
@@ -325,13 +335,15 @@ errors.assign(article=errors["doc_id"].map(labels)).drop(columns="doc_id") if er
 # %% [markdown]
 # What the errors show:
 #
-# * Most errors are sections that humans give to a specific frame (economic development, external powers,
-#   transnational threats, sovereignty) but where the generic cooperation vocabulary (*cooperation*,
-#   *joint*, *collective*, *mechanism*) outnumbers the specific indicators. Regional cooperation is the
-#   corpus's common ground, so a count of hits over-assigns it; a human reads what the section is *about*.
-# * For functions, the dictionary calls too many sections *remedy*: 12 of the 22 sections that humans read
-#   as background are scored remedy, because these explainers use *enhance, foster, strengthen* in
-#   descriptions as much as in prescriptions. Problem and evaluation sections are found well.
+# * Most errors (9 of 11) are sections that the reference gives to a specific frame (economic development,
+#   external powers, transnational threats, sovereignty, ...) but where the generic cooperation vocabulary
+#   (*cooperation*, *joint*, *collective*, *mechanism*) outnumbers the specific indicators. Regional
+#   cooperation is the corpus's common ground, so a count of hits over-assigns it (22 sections against 16 in
+#   the reference); a reader judges what the section is *about*.
+# * For functions, the dictionary calls too many sections *remedy*: 12 of the 22 sections that the reference
+#   reads as background are scored remedy, because these explainers use *enhance, foster, strengthen* in
+#   descriptions as much as in prescriptions. Every problem section is found, but the label is also given
+#   to 5 others; 4 of the 11 evaluation sections are missed.
 # * The indicators were not tuned to the coding. Tuning would have to be done on one half of the sections
 #   and reported on the other; with 53 sections, each half would be too small to trust either way.
 
@@ -347,18 +359,20 @@ if SEEDS_RUN:  # the prose above describes the seed corpus: fail loudly if the e
 # ## What we found, and the limits
 # * **Frames.** *Regional cooperation* is the common ground of all three articles; each adds its own
 #   emphasis: military defence and transnational threats (partnerships article, which also names the
-#   external powers most), governance and security sector reform (reform article, where it outweighs
-#   even cooperation), sovereignty, national interest and trust (policy-development article). The
-#   differences are larger than chance, but with 14–20 sections per article only the large ones are clear.
-# * **Functions.** By human reading, the policy-development article prescribes and diagnoses; the
+#   actors most), governance and security sector reform (reform article, where it scores higher than
+#   cooperation, with intervals that just overlap), sovereignty, national interest and trust
+#   (policy-development article). The differences are larger than chance, but with 14–20 sections per
+#   article only the large ones are clear.
+# * **Functions.** By the reference coding, the policy-development article prescribes and diagnoses; the
 #   partnerships and reform articles mostly describe, and the reform article evaluates.
-# * **Validation.** For primary frames the dictionary agrees well with the adjudicated coding (about four
+# * **Validation.** For primary frames the dictionary agrees well with the reference coding (about four
 #   sections in five, kappa about 0.75); for functions only moderately (about three in five, kappa about
-#   0.5), so function profiles should come from the human coding. Article-level frame profiles are more
-#   trustworthy than single section labels, because errors partly cancel out.
+#   0.5), so function profiles should come from the reference coding. The dictionary's errors are
+#   systematic (they lean towards regional cooperation), so article profiles overstate that frame; that
+#   errors cancel out at article level was not tested.
 # * **Limits.** One corpus of three templated articles from one site; a codebook written for this topic;
-#   human coders who are two runs of one AI assistant; bootstrap intervals that treat neighbouring
-#   sections as independent.
+#   a reference coding by three runs of one AI assistant rather than by people; bootstrap intervals that
+#   treat neighbouring sections as independent.
 
 # %%
 plots.write_manifest(FIGURES, "03-framing")

@@ -114,7 +114,7 @@ mixes = {"dictionary": pd.crosstab(unit_groups, by_section["function"].to_numpy(
 gold_path = Path(VALIDATION) / "coding_adjudicated.csv"
 gold = pd.read_csv(gold_path) if gold_path.exists() else None
 if gold is not None and gold[["doc_id", "section"]].equals(by_section[["doc_id", "section"]]):
-    mixes["human"] = pd.crosstab(unit_groups, gold["function"].to_numpy(), normalize="index")
+    mixes["reference coding"] = pd.crosstab(unit_groups, gold["function"].to_numpy(), normalize="index")
 else:
     gold = None  # no hand coding for this corpus: the dictionary alone
 mix = pd.concat(mixes).reindex(columns=framing.function_names(), fill_value=0)
@@ -122,7 +122,7 @@ mix.index = [f"{labels.get(doc, doc)} ({source})" for source, doc in mix.index]
 fig = plots.plot_function_mix(mix, {})
 plots.save_figure(fig, "fig06_function_mix", FIGURES,
                   "Share of each article's sections per framing function, by the dictionary and by the "
-                  "adjudicated human coding.")
+                  "adjudicated reference coding (two coders and an adjudicator, all runs of an AI assistant).")
 fig
 
 # %% [markdown]
@@ -159,19 +159,19 @@ plots.save_figure(fig, "fig09_topic_frame_heatmap", FIGURES,
 fig
 
 # %% [markdown]
-# ## Figures 10 and 11 · The dictionary against human coding
+# ## Figures 10 and 11 · The dictionary against the reference coding (AI-assisted, see notebook 03)
 
 # %%
 if gold is not None:
     confusion = framing.confusion_table(gold["primary_frame"], by_section["primary_frame"], frames)
-    fig = plots.plot_heatmap(confusion, "dictionary", "human (adjudicated)", "sections", diverging=False, fmt="{:.0f}")
+    fig = plots.plot_heatmap(confusion, "dictionary", "reference coding", "sections", diverging=False, fmt="{:.0f}")
     plots.save_figure(fig, "fig10_confusion_frames", FIGURES,
-                      "Primary frame per section: adjudicated human coding (rows) against the dictionary (columns).")
+                      "Primary frame per section: AI-assisted reference coding (rows) against the dictionary.")
     display(fig)
     confusion = framing.confusion_table(gold["function"], by_section["function"], framing.function_names())
-    fig = plots.plot_heatmap(confusion, "dictionary", "human (adjudicated)", "sections", diverging=False, fmt="{:.0f}")
+    fig = plots.plot_heatmap(confusion, "dictionary", "reference coding", "sections", diverging=False, fmt="{:.0f}")
     plots.save_figure(fig, "fig11_confusion_functions", FIGURES,
-                      "Framing function per section: adjudicated human coding (rows) against the dictionary.")
+                      "Framing function per section: AI-assisted reference coding (rows) against the dictionary.")
     display(fig)
 else:
     print("no hand coding for this corpus: validation figures skipped")
