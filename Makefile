@@ -46,7 +46,7 @@ lint: $(ENV)
 
 ## Open JupyterLab on the notebooks with the project's environment
 lab: $(ENV)
-	$(PYTHON) -m jupyter lab notebooks
+	$(PYTHON) -m jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks
 
 ## Re-resolve requirements.in into exact pins (requirements.txt, environment.yml)
 lock:
