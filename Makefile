@@ -19,7 +19,8 @@ endif
 export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help figures test lint lab lock check-env clean
+.PHONY: help figures test lint lab lock bench check-env clean
+REPS ?= 3
 
 ## Show this help
 help:
@@ -42,11 +43,15 @@ test: $(ENV) lint
 
 ## Lint the package, tools, tests and the notebooks (.ipynb and their paired scripts) with ruff
 lint: $(ENV)
-	$(PYTHON) -m ruff check corpus_utils tools tests notebooks
+	$(PYTHON) -m ruff check corpus_utils tools tests notebooks benchmarks
 
 ## Open JupyterLab on the notebooks with the project's environment
 lab: $(ENV)
 	$(PYTHON) -m jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks
+
+## Benchmark: time and peak memory of the floor, each notebook, make figures and the pipeline stages [REPS=3]
+bench: $(ENV)
+	$(PYTHON) benchmarks/bench.py --reps $(REPS)
 
 ## Re-resolve requirements.in into exact pins (requirements.txt, environment.yml)
 lock:
