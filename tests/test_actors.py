@@ -67,3 +67,10 @@ def test_seed_partnerships_article_names_all_five_central_asian_states(seeds):
     counts = actor_mentions(cu.load_corpus(seeds))
     part = counts[(counts["doc_id"] == "001_1851a3015308c7e1") & (counts["type"] == "Central Asian state")]
     assert set(part["actor"]) == {"Kazakhstan", "Kyrgyzstan", "Tajikistan", "Turkmenistan", "Uzbekistan"}
+
+
+def test_long_actor_names_are_shortened_to_their_abbreviation():
+    from corpus_utils.actors import short_name
+
+    assert short_name("Shanghai Cooperation Organization") == "SCO"
+    assert short_name("Russia") == "Russia"

@@ -125,3 +125,18 @@ def test_similar_sentences_finds_near_copies_across_documents_only():
             "z": "Nothing alike here at all in this sentence, really nothing."}
     table = framing.similar_sentences(docs, threshold=0.5)
     assert len(table) == 1 and {table.loc[0, "doc_a"], table.loc[0, "doc_b"]} == {"x", "y"}
+
+
+def test_validation_is_skipped_when_the_coding_does_not_cover_the_units(tmp_path):
+    units = pd.DataFrame({"doc_id": ["a", "a"], "section": [0, 1]})
+    assert framing.load_coding(tmp_path, units) is None
+    for name in ("coder_a", "coder_b", "adjudicated"):
+        (tmp_path / f"coding_{name}.csv").write_text("doc_id,section,primary_frame,function\na,0,x,y\n")
+    assert framing.load_coding(tmp_path, units) is None  # one section missing: not this corpus's coding
+
+
+def test_formula_shares_pool_by_group_weighted_by_words():
+    share = pd.DataFrame({"doc_id": ["a", "b"], "words": [100, 300], "formula_words": [10, 90],
+                          "formula_share": [0.1, 0.3]})
+    pooled = framing.pool_shares(share, {"a": "g", "b": "g"})
+    assert pooled["formula_share"].tolist() == [0.25]

@@ -116,3 +116,17 @@ def test_seed_metadata_gives_every_article_a_label(seeds):
     labels = cu.doc_labels(seeds)
     assert all(labels[d] != d for d in labels)
     assert isinstance(cu.load_metadata(seeds), pd.DataFrame)
+
+
+def test_documents_are_their_own_groups_when_few(make_corpus):
+    folder = make_corpus({"a.txt": ARTICLE, "b.txt": ARTICLE})
+    assert cu.doc_groups(folder) == {"a": "a", "b": "b"}
+
+
+def test_many_documents_are_grouped_by_metadata_or_as_one_group(make_corpus):
+    files = {f"d{i}.txt": ARTICLE for i in range(10)}
+    folder = make_corpus(files)
+    assert set(cu.doc_groups(folder, max_groups=8).values()) == {"all documents"}
+    (folder / "metadata.csv").write_text("doc_id,group\n" + "".join(f"d{i},{'x' if i < 5 else 'y'}\n"
+                                                                      for i in range(10)))
+    assert cu.doc_groups(folder, max_groups=8)["d7"] == "y"

@@ -120,3 +120,9 @@ def test_committed_ldavis_html_draws_one_circle_per_topic_offline():
     assert circles == n_topics
     assert log.console_errors == [] and log.page_errors == []
     assert log.network_requests == []
+
+
+def test_k_range_keeps_at_least_four_units_per_topic():
+    assert topics.k_range(2, 12, n_units=53) == list(range(2, 13))
+    assert topics.k_range(2, 12, n_units=20) == [2, 3, 4, 5]
+    assert topics.k_range(2, 12, n_units=3) == [2]
