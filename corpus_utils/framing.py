@@ -268,6 +268,15 @@ def confusion_table(truth: Sequence[str], predicted: Sequence[str], labels: Sequ
     return table
 
 
+def function_mix(groups: Sequence[str], codings: Mapping[str, Sequence[str]],
+                 labels: Mapping[str, str]) -> pd.DataFrame:
+    """Share of each group's units per framing function, one row per (group, coding source)."""
+    mix = pd.concat({source: pd.crosstab(np.asarray(groups), np.asarray(codes), normalize="index")
+                     for source, codes in codings.items()}).reindex(columns=function_names(), fill_value=0)
+    mix.index = [f"{labels.get(group, group)} ({source})" for source, group in mix.index]
+    return mix
+
+
 def validation_tables(coding: Mapping[str, pd.DataFrame], scores: pd.DataFrame,
                       functions: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Coder agreement, dictionary-vs-adjudicated report, confusion tables and the frame errors."""

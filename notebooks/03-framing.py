@@ -155,12 +155,10 @@ top.groupby("doc_id").head(3).assign(article=lambda d: [labels.get(g, g) for g i
 # section 8 (read here ahead of its validation; it is AI-assisted, see there):
 
 # %%
-mixes = {"dictionary": pd.crosstab(unit_groups, functions["function"].to_numpy(), normalize="index")}
+sources = {"dictionary": functions["function"]}
 if gold is not None:
-    mixes["reference coding"] = pd.crosstab(unit_groups, gold["function"].to_numpy(), normalize="index")
-mix = pd.concat(mixes).reindex(columns=FUNCTIONS, fill_value=0)
-mix.index = [f"{labels.get(doc, doc)} ({source})" for source, doc in mix.index]
-plots.plot_function_mix(mix, {})
+    sources["reference coding"] = gold["function"]
+plots.plot_function_mix(framing.function_mix(unit_groups, sources, labels), {})
 
 # %% [markdown]
 # The two disagree, and the reading of whole sections is the one to trust (section 8 measures how far the

@@ -33,7 +33,6 @@ SEED = 42
 TOP_TERMS = 10
 
 # %%
-from pathlib import Path
 
 import pandas as pd
 from IPython.display import display
@@ -110,16 +109,12 @@ fig
 # %%
 by_section = table["frames_by_section"]
 unit_groups = by_section["doc_id"].map(groups).to_numpy()
-mixes = {"dictionary": pd.crosstab(unit_groups, by_section["function"].to_numpy(), normalize="index")}
-gold_path = Path(VALIDATION) / "coding_adjudicated.csv"
-gold = pd.read_csv(gold_path) if gold_path.exists() else None
-if gold is not None and gold[["doc_id", "section"]].equals(by_section[["doc_id", "section"]]):
-    mixes["reference coding"] = pd.crosstab(unit_groups, gold["function"].to_numpy(), normalize="index")
-else:
-    gold = None  # no hand coding for this corpus: the dictionary alone
-mix = pd.concat(mixes).reindex(columns=framing.function_names(), fill_value=0)
-mix.index = [f"{labels.get(doc, doc)} ({source})" for source, doc in mix.index]
-fig = plots.plot_function_mix(mix, {})
+coding = framing.load_coding(VALIDATION, by_section)  # None for a corpus without hand coding
+gold = coding["adjudicated"] if coding else None
+sources = {"dictionary": by_section["function"]}
+if gold is not None:
+    sources["reference coding"] = gold["function"]
+fig = plots.plot_function_mix(framing.function_mix(unit_groups, sources, labels), {})
 plots.save_figure(fig, "fig06_function_mix", FIGURES,
                   "Share of each article's sections per framing function, by the dictionary and by the "
                   "adjudicated reference coding (two coders and an adjudicator, all runs of an AI assistant).")

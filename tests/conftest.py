@@ -25,6 +25,12 @@ States should build trust through regular dialogue.
 """
 
 
+def committed_topic_count() -> int:
+    """Number of topics of the committed final model (results/topic_terms.csv)."""
+    lines = (ROOT / "results" / "topic_terms.csv").read_text(encoding="utf-8").splitlines()[1:]
+    return len({line.split(",")[0] for line in lines})
+
+
 @pytest.fixture
 def seeds() -> Path:
     """The committed seed corpus."""

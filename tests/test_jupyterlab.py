@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from .browser import chromium_path, offline_page
+from .conftest import committed_topic_count
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "nbtest"
@@ -76,8 +77,7 @@ def test_topic_notebook_runs_in_jupyterlab_and_shows_ldavis(lab_server):
         circles = page.locator("#ldavis_topics svg circle.dot").count()
         errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count()
         tracebacks = page.evaluate("document.body.innerText.includes('Traceback')")
-    n_topics = len({line.split(",")[0] for line in (ROOT / "results" / "topic_terms.csv").read_text().splitlines()[1:]})
-    assert circles == n_topics
+    assert circles == committed_topic_count()
     assert errors == 0 and not tracebacks
     assert log.page_errors == []
     assert log.network_requests == []

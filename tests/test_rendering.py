@@ -10,6 +10,7 @@ import pytest
 from nbconvert import HTMLExporter
 
 from .browser import offline_page
+from .conftest import committed_topic_count
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
@@ -43,8 +44,7 @@ def test_rendered_notebook_shows_every_figure_offline_without_console_errors(pat
     assert log.page_errors == [] and log.console_errors == [], (log.page_errors, log.console_errors)
     assert log.network_requests == []
     if path.stem == "02-topic-model":
-        topics = {line.split(",")[0] for line in (ROOT / "results" / "topic_terms.csv").read_text().splitlines()[1:]}
-        assert circles == len(topics)
+        assert circles == committed_topic_count()
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

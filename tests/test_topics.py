@@ -12,6 +12,7 @@ import pytest
 from corpus_utils import topics
 
 from .browser import offline_page
+from .conftest import committed_topic_count
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = [["border", "patrol", "smuggling", "drug"], ["trade", "investment", "road", "rail"],
@@ -112,12 +113,11 @@ def test_ldavis_keeps_gensim_topic_order(vocab):
 
 def test_committed_ldavis_html_draws_one_circle_per_topic_offline():
     html = ROOT / "figures" / "ldavis.html"
-    n_topics = pd.read_csv(ROOT / "results" / "topic_terms.csv")["topic"].nunique()
     with offline_page() as (page, log):
         page.goto(html.as_uri())
         page.wait_for_selector("svg circle.dot", timeout=15000)
         circles = page.locator("svg circle.dot").count()
-    assert circles == n_topics
+    assert circles == committed_topic_count()
     assert log.console_errors == [] and log.page_errors == []
     assert log.network_requests == []
 
