@@ -21,6 +21,8 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: help figures test lint lab lock bench check-env clean
 REPS ?= 3
+SCALE ?= 1000 3000 10000
+SCALE_REPS ?= 1
 
 ## Show this help
 help:
@@ -49,9 +51,9 @@ lint: $(ENV)
 lab: $(ENV)
 	$(PYTHON) -m jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks
 
-## Benchmark: time and peak memory of the floor, each notebook, make figures and the pipeline stages [REPS=3]
+## Benchmark: floor, notebooks, make figures, stages on the seeds; then 1k-10k documents [REPS=3 SCALE=... SCALE_REPS=1]
 bench: $(ENV)
-	$(PYTHON) benchmarks/bench.py --reps $(REPS)
+	$(PYTHON) benchmarks/bench.py --reps $(REPS) --scale $(SCALE) --scale-reps $(SCALE_REPS)
 
 ## Re-resolve requirements.in into exact pins (requirements.txt, environment.yml)
 lock:

@@ -1,78 +1,76 @@
 """Benchmark harness (`make bench`): wall time and peak memory of the floor, of each notebook, of the whole
-`make figures`, and of the main stages inside the pipeline; several repetitions, medians reported.
+`make figures` and of the pipeline's stages on the seeds (several repetitions, medians), then the same
+pipeline on corpora of 1,000, 3,000 and 10,000 documents built from text that ships in installed packages,
+with per-stage time and memory and the fitted growth exponent.
 
-Timings vary between machines, so they go to a table in the terminal and a CSV under bench-out/ (ignored
-by git), not into results/. Every notebook run uses a fresh, empty cache: the numbers are the cold cost.
+Timings vary between machines, so they go to tables in the terminal and CSVs under bench-out/ (ignored by
+git), not into results/.
 
-Usage: python benchmarks/bench.py [--reps 3] [--corpus seeds] [--out bench-out]
+* Memory is the peak of the summed resident memory of the whole process tree (runner, kernel, pool
+  workers), sampled every 50 ms; stage memory is the kernel's own peak during the stage.
+* Stages are measured inside the real notebooks: corpus_utils records each staged call when the
+  environment variable CORPUS_UTILS_PROFILE names a file (see corpus_utils/profiling.py). Time outside
+  every stage ("kernels, imports, glue") is the notebook total minus the staged time.
+* "cold" runs start with an empty cache and REUSE_SWEEP=False (every model refitted); "fresh clone" runs
+  `make figures` in a `git clone` of the committed repository, where the committed K sweep table is
+  reused because its inputs key matches.
+
+Usage: python benchmarks/bench.py [--reps 3] [--scale 1000 3000 10000] [--scale-reps 1] [--out bench-out]
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import platform
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pandas as pd
+import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import scale_corpus  # noqa: E402
+
 RUNNER = ROOT / "tools" / "run_notebooks.py"
-MEASURE = """
-import resource, subprocess, sys, time
-start = time.perf_counter()
-code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
-print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, code)
-"""
-STAGES = """
-import json, resource, sys, tempfile, time
-t0 = time.perf_counter()
-import corpus_utils as cu
-from corpus_utils import framing, plots, tokens, topics
-corpus = sys.argv[1]
-out, last = {}, t0
-def mark(name):
-    global last
-    now = time.perf_counter()
-    out[name] = (now - last, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-    last = now
-mark("imports")
-sections, paragraphs = cu.load_corpus(corpus), cu.load_paragraphs(corpus)
-mark("load+clean")
-stok = tokens.tokenize_units(sections["text"])
-ptok = tokens.tokenize_units(paragraphs["text"], drop_terms=stok.corpus_stopwords["term"])
-mark("tokens")
-vocabs = {"sections": topics.build_vocabulary(stok.tokens), "paragraphs": topics.build_vocabulary(ptok.tokens)}
-mark("dictionary")
-ks = topics.k_range(2, 12, len(sections))
-for name, tok in [("sections", stok), ("paragraphs", ptok)]:
-    topics.k_sweep(tok.tokens, vocabs[name], ks, [1, 2, 3, 4, 5], reference=ptok.tokens, progress=False)
-mark("K sweep")
-model = topics.fit_lda(vocabs["sections"], 3, 42)
-mark("final fit")
-topics.ldavis_page(topics.prepare_ldavis(model, vocabs["sections"]), "bench")
-mark("pyLDAvis")
-framing.frame_scores(sections); framing.function_scores(sections)
-mark("framing")
-plots.use_style()
-with tempfile.TemporaryDirectory() as tmp:
-    plots.save_figure(plots.plot_section_lengths(sections, cu.doc_labels(corpus)), "bench", tmp, "bench")
-mark("figures")
-print(json.dumps(out))
-"""
+NOTEBOOKS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]-*.py"))
+COLD = ["--param", "REUSE_SWEEP=False"]
 
 
-def measure(cmd: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak resident memory (MB, largest process) of a command run in a fresh process."""
-    done = subprocess.run([sys.executable, "-c", MEASURE, *cmd], capture_output=True, text=True, check=True)
-    seconds, peak, code = done.stdout.split()
-    if code != "0":
-        raise RuntimeError(f"benchmark command failed: {' '.join(cmd)}")
-    return float(seconds), float(peak)
+def run_measured(cmd: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> tuple[float, float, str]:
+    """Run a command; return wall seconds, peak summed RSS of its process tree (MB) and its stdout."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd,
+                            env={**os.environ, **(env or {})})
+    peak, root = 0.0, psutil.Process(proc.pid)
+
+    def sample() -> None:
+        nonlocal peak
+        while proc.poll() is None:
+            try:
+                tree = [root, *root.children(recursive=True)]
+                peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()) / 2**20)
+            except psutil.Error:
+                pass
+            time.sleep(0.05)
+
+    watcher = threading.Thread(target=sample, daemon=True)
+    watcher.start()
+    out, err = proc.communicate()
+    seconds = time.perf_counter() - start
+    watcher.join()
+    if proc.returncode != 0:
+        raise RuntimeError(f"benchmark command failed: {' '.join(cmd)}\n{err[-2000:]}")
+    return seconds, peak, out
 
 
 def floor_notebook(folder: Path, name: str, source: str) -> Path:
@@ -83,58 +81,172 @@ def floor_notebook(folder: Path, name: str, source: str) -> Path:
     return path
 
 
-def run_notebook_cmd(path: Path) -> list[str]:
+def notebook_cmd(path: Path) -> list[str]:
     """Command that executes one notebook file with nbclient, as the runner does."""
     code = ("import nbformat, sys; from nbclient import NotebookClient; nb = nbformat.read(sys.argv[1], 4); "
             "NotebookClient(nb, kernel_name='python3').execute()")
     return [sys.executable, "-c", code, str(path)]
 
 
+def runner_cmd(corpus: Path, outdir: Path, *extra: str) -> list[str]:
+    """The command `make figures CORPUS=... OUTDIR=...` runs, with an empty cache of its own."""
+    return [sys.executable, str(RUNNER), "--corpus", str(corpus), "--outdir", str(outdir),
+            "--param", f"CACHE_DIR={outdir / 'cache'}", *extra]
+
+
+def notebook_seconds(stdout: str) -> dict[str, float]:
+    """Per-notebook seconds from the runner's output."""
+    names = re.findall(r"running (\S+) \.\.\.", stdout)
+    seconds = [float(s) for s in re.findall(r"done in ([\d.]+) s", stdout)]
+    return dict(zip(names, seconds, strict=True))
+
+
+def stage_table(profile: Path, total: float) -> pd.DataFrame:
+    """Seconds and kernel peak memory per stage from a profile file, plus the unstaged rest of ``total``."""
+    records = pd.read_json(profile, lines=True)
+    table = records.groupby("stage", sort=False).agg(seconds=("seconds", "sum"), peak_mb=("peak_mb", "max"),
+                                                     worker_peak_mb=("worker_peak_mb", "max"), calls=("stage", "size"))
+    table.loc["kernels, imports, glue"] = [total - table["seconds"].sum(), np.nan, np.nan, np.nan]
+    return table.reset_index(names="stage")
+
+
+def profiled_run(cmd: list[str], folder: Path, cwd: Path = ROOT) -> tuple[float, float, dict[str, float], pd.DataFrame]:
+    """Run the pipeline with stage profiling; total seconds, peak MB, per-notebook seconds, stage table."""
+    profile = folder / "profile.jsonl"
+    profile.unlink(missing_ok=True)
+    seconds, peak, out = run_measured(cmd, env={"CORPUS_UTILS_PROFILE": str(profile)}, cwd=cwd)
+    return seconds, peak, notebook_seconds(out), stage_table(profile, seconds)
+
+
+def fresh_clone_run(tmp: Path) -> tuple[float, float]:
+    """`make figures` in a fresh clone of the committed repository (with this environment activated)."""
+    clone = tmp / "clone"
+    shutil.rmtree(clone, ignore_errors=True)
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+    venv = Path(sys.executable).parent.parent
+    env = {"VIRTUAL_ENV": str(venv), "PATH": f"{venv / 'bin'}:{os.environ['PATH']}"}
+    seconds, peak, _ = run_measured(["make", "figures"], env=env, cwd=clone)
+    shutil.rmtree(clone, ignore_errors=True)
+    return seconds, peak
+
+
+def seeds_rep(corpus: Path, tmp: Path, rep: int) -> tuple[list[tuple], pd.DataFrame]:
+    """One repetition on the seeds: floor, make figures (cold and fresh clone), each notebook, stages."""
+    rows = []
+    floors = {"floor: empty notebook": floor_notebook(tmp, "empty", "pass"),
+              "floor: imports only": floor_notebook(
+                  tmp, "imports", "import pandas, gensim, matplotlib.pyplot, pyLDAvis, pyLDAvis.gensim_models")}
+    for what, path in floors.items():
+        seconds, peak, _ = run_measured(notebook_cmd(path))
+        rows.append((what, "floor", rep, seconds, peak))
+    full = tmp / f"full-{rep}"
+    seconds, peak, _, stages = profiled_run(runner_cmd(corpus, full, *COLD), tmp)
+    rows.append(("make figures, cold (every model refitted)", "total", rep, seconds, peak))
+    seconds, peak = fresh_clone_run(tmp)
+    rows.append(("make figures, fresh clone (committed sweep reused)", "total", rep, seconds, peak))
+    for stem in NOTEBOOKS:  # each notebook alone, cold, on the outputs of the ones before it
+        alone = tmp / f"nb-{rep}-{stem[:2]}"
+        shutil.copytree(full, alone, ignore=shutil.ignore_patterns("cache"))
+        seconds, peak, _ = run_measured(runner_cmd(corpus, alone, "--only", stem[:2], *COLD))
+        rows.append((stem, "notebook (cold)", rep, seconds, peak))
+        shutil.rmtree(alone)
+    shutil.rmtree(full)
+    return rows, stages.assign(rep=rep)
+
+
+def scale_run(n_docs: int, tmp: Path, rep: int) -> tuple[dict, pd.DataFrame]:
+    """`make figures CORPUS=... OUTDIR=...` on a built corpus of ``n_docs`` documents."""
+    corpus, out = tmp / f"corpus-{n_docs}", tmp / f"out-{n_docs}-{rep}"
+    if not corpus.exists():
+        scale_corpus.build(n_docs, corpus)
+    words = sum(len(p.read_text(encoding="utf-8").split()) for p in corpus.glob("*.txt"))
+    cmd = ["make", "-s", "figures", f"CORPUS={corpus}", f"OUTDIR={out}",
+           f"NOTEBOOK_ARGS=--param CACHE_DIR={out / 'cache'}"]
+    seconds, peak, per_nb, stages = profiled_run(cmd, tmp)
+    shutil.rmtree(out)
+    summary = {"documents": n_docs, "words": words, "rep": rep, "seconds": seconds, "peak_mb": peak,
+               **{f"{k} (s)": v for k, v in per_nb.items()}}
+    return summary, stages.assign(documents=n_docs, rep=rep)
+
+
+def exponents(stages: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
+    """Fitted b in seconds ~ a * documents^b (least squares on logs) for the total and each stage."""
+    rows = []
+    totals = summary.groupby("documents")["seconds"].median()
+    series = {"make figures (total)": totals}
+    for name, part in stages.groupby("stage", sort=False):
+        series[name] = part.groupby("documents")["seconds"].median()
+    for name, values in series.items():
+        values = values[values > 0]
+        if len(values) >= 2:
+            slope = np.polyfit(np.log(values.index.to_numpy(float)), np.log(values.to_numpy(float)), 1)[0]
+            rows.append({"what": name, "exponent": round(float(slope), 2),
+                         **{f"{n} docs (s)": round(float(v), 1) for n, v in values.items()}})
+    return pd.DataFrame(rows)
+
+
 def main() -> int:
-    """Run the benchmarks and print the medians."""
+    """Run the benchmarks, print the tables and write the CSVs."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--reps", type=int, default=3, help="repetitions on the seeds")
+    parser.add_argument("--scale", type=int, nargs="*", default=[1000, 3000, 10000], help="corpus sizes")
+    parser.add_argument("--scale-reps", type=int, default=1, help="repetitions per corpus size")
     parser.add_argument("--corpus", default=str(ROOT / "seeds"))
     parser.add_argument("--out", default=str(ROOT / "bench-out"))
     args = parser.parse_args()
-    corpus = str(Path(args.corpus).resolve())
-    rows = []
+    corpus, out_dir = Path(args.corpus).resolve(), Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    machine = (f"{platform.machine()}, {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
+               f"Python {platform.python_version()}")
+    pd.set_option("display.width", 200)
+    rows, seed_stages = [], []
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        floors = {"floor: empty notebook": floor_notebook(tmp, "empty", "pass"),
-                  "floor: imports only": floor_notebook(
-                      tmp, "imports", "import pandas, gensim, matplotlib.pyplot, pyLDAvis, pyLDAvis.gensim_models")}
-        notebooks = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]-*.py"))
         for rep in range(args.reps):
-            for what, path in floors.items():
-                rows.append((what, "notebook", rep, *measure(run_notebook_cmd(path))))
-            for stem in notebooks:
-                out = tmp / f"nb-{rep}-{stem[:2]}"
-                cmd = [sys.executable, str(RUNNER), "--only", stem[:2], "--corpus", corpus, "--outdir", str(out),
-                       "--param", f"CACHE_DIR={out / 'cache'}"]
-                if stem[:2] in {"03", "04"}:  # they read tables written by the notebooks before them
-                    subprocess.run([sys.executable, str(RUNNER), "--only", *[n[:2] for n in notebooks
-                                    if n < stem], "--corpus", corpus, "--outdir", str(out), "--param",
-                                    f"CACHE_DIR={out / 'cache'}"], capture_output=True, check=True)
-                rows.append((stem, "notebook", rep, *measure(cmd)))
-            out = tmp / f"all-{rep}"
-            cmd = [sys.executable, str(RUNNER), "--corpus", corpus, "--outdir", str(out),
-                   "--param", f"CACHE_DIR={out / 'cache'}"]
-            rows.append(("make figures (all notebooks)", "total", rep, *measure(cmd)))
-            done = subprocess.run([sys.executable, "-c", STAGES, corpus], capture_output=True, text=True, check=True)
-            for stage, (seconds, peak) in json.loads(done.stdout.splitlines()[-1]).items():
-                rows.append((f"stage: {stage}", "stage", rep, seconds, peak))
-            print(f"repetition {rep + 1}/{args.reps} done", flush=True)
-    raw = pd.DataFrame(rows, columns=["what", "kind", "rep", "seconds", "peak_mb"])
-    table = raw.groupby(["kind", "what"], sort=False)[["seconds", "peak_mb"]].median().round(1).reset_index()
-    out_dir = Path(args.out)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    raw.to_csv(out_dir / "bench_runs.csv", index=False)
-    table.to_csv(out_dir / "bench_medians.csv", index=False)
-    print(f"\nMedians of {args.reps} repetitions on {platform.node() and 'this machine'} "
-          f"({platform.machine()}, Python {platform.python_version()}); stage memory is the running peak:")
-    print(table.to_string(index=False))
-    print(f"\nwritten: {out_dir / 'bench_runs.csv'}, {out_dir / 'bench_medians.csv'}")
+            found, stages = seeds_rep(corpus, tmp, rep)
+            rows += found
+            seed_stages.append(stages)
+            print(f"seeds: repetition {rep + 1}/{args.reps} done", flush=True)
+        scale_rows, scale_stages = [], []
+        for n_docs in args.scale:
+            for rep in range(args.scale_reps):
+                summary, stages = scale_run(n_docs, tmp, rep)
+                scale_rows.append(summary)
+                scale_stages.append(stages)
+                print(f"scale: {n_docs} documents, repetition {rep + 1}/{args.scale_reps}: "
+                      f"{summary['seconds']:.0f} s, {summary['peak_mb']:.0f} MB", flush=True)
+    if rows:
+        raw = pd.DataFrame(rows, columns=["what", "kind", "rep", "seconds", "peak_mb"])
+        medians = raw.groupby(["kind", "what"], sort=False)[["seconds", "peak_mb"]].median().round(1).reset_index()
+        stages = pd.concat(seed_stages, ignore_index=True)
+        stage_medians = stages.groupby("stage", sort=False)[["seconds", "peak_mb", "worker_peak_mb"]].median()
+        stage_medians = stage_medians.round(1).reset_index()
+        raw.to_csv(out_dir / "bench_runs.csv", index=False)
+        medians.to_csv(out_dir / "bench_medians.csv", index=False)
+        stage_medians.to_csv(out_dir / "bench_stages.csv", index=False)
+        print(f"\nSeeds: medians of {args.reps} repetitions on this machine ({machine}); memory = peak of the "
+              "process tree:")
+        print(medians.to_string(index=False))
+        print("\nSeeds: stages inside the cold `make figures` (medians; memory = the kernel's own peak in the stage):")
+        print(stage_medians.to_string(index=False))
+    if scale_rows:
+        summary = pd.DataFrame(scale_rows)
+        stages = pd.concat(scale_stages, ignore_index=True)
+        per_size = summary.groupby("documents").median(numeric_only=True).drop(columns="rep").round(1)
+        stage_table = stages.groupby(["documents", "stage"], sort=False)[["seconds", "peak_mb"]].median().round(1)
+        fitted = exponents(stages, summary)
+        summary.to_csv(out_dir / "scale_runs.csv", index=False)
+        stages.to_csv(out_dir / "scale_stages.csv", index=False)
+        fitted.to_csv(out_dir / "scale_exponents.csv", index=False)
+        print(f"\nScale: `make figures CORPUS=... OUTDIR=...` (medians of {args.scale_reps}; memory = peak of the "
+              "process tree):")
+        print(per_size.reset_index().to_string(index=False))
+        print("\nScale: seconds per stage (memory = the kernel's own peak in the stage):")
+        print(stage_table["seconds"].unstack("documents").to_string())
+        print(stage_table["peak_mb"].unstack("documents").to_string())
+        print("\nScale: growth, seconds ~ documents^b:")
+        print(fitted.to_string(index=False))
+    print(f"\nwritten to {out_dir}/")
     return 0
 
 

@@ -10,6 +10,8 @@ from typing import Any
 
 import pandas as pd
 
+from .profiling import stage
+
 ACTOR_TYPES = ("Central Asian state", "external power", "multilateral organisation", "initiative")
 _APOSTROPHES = "'\u2019"
 
@@ -26,14 +28,14 @@ def gazetteer() -> pd.DataFrame:
 
 
 def _alias_pattern(alias: str, kind: str) -> str:
-    """Regex for one alias: flexible spaces, either apostrophe, optional possessive, whole words only.
+    """Regex for one alias: flexible spaces, either apostrophe, optional possessive, up to a word end.
 
     Abbreviations are case-sensitive; demonyms may take a plural s ("Russians").
     """
     body = re.escape(alias).replace(r"\ ", r"\s+").replace("'", f"[{_APOSTROPHES}]")
     core = body if kind == "abbreviation" else f"(?i:{body})"
     plural = "s?" if kind == "demonym" else ""
-    return rf"(?<!\w){core}{plural}(?:[{_APOSTROPHES}]s?)?(?!\w)"
+    return rf"{core}{plural}(?:[{_APOSTROPHES}]s?)?(?!\w)"
 
 
 @lru_cache(maxsize=1)
@@ -45,7 +47,8 @@ def _matcher() -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
     for i, row in enumerate(order):
         groups.append(f"(?P<a{i}>{_alias_pattern(row.alias, row.kind)})")
         lookup[f"a{i}"] = (row.actor, row.type)
-    return re.compile("|".join(groups)), lookup
+    # the word-start test is shared by every alias, so it is checked once per position, not once per alias
+    return re.compile(rf"(?<!\w)(?:{'|'.join(groups)})"), lookup
 
 
 def find_actors(text: str) -> list[tuple[str, str, str]]:
@@ -59,6 +62,7 @@ def find_actors(text: str) -> list[tuple[str, str, str]]:
     return [(m.group(0), *lookup[m.lastgroup]) for m in pattern.finditer(text)]
 
 
+@stage("framing")
 def actor_mentions(units: pd.DataFrame, keys: tuple[str, ...] = ("doc_id", "section")) -> pd.DataFrame:
     """Actor mention counts per unit (e.g. per section): the key columns, actor, type, mentions."""
     rows = []
@@ -71,6 +75,7 @@ def actor_mentions(units: pd.DataFrame, keys: tuple[str, ...] = ("doc_id", "sect
     return pd.DataFrame(rows, columns=[*keys, "actor", "type", "mentions"])
 
 
+@stage("framing")
 def actor_salience(mentions: pd.DataFrame, words: Mapping[str, int]) -> pd.DataFrame:
     """Mentions per 1,000 words by article and actor type: doc_id, type, mentions, per_1000."""
     table = mentions.groupby(["doc_id", "type"], as_index=False)["mentions"].sum()
@@ -80,6 +85,7 @@ def actor_salience(mentions: pd.DataFrame, words: Mapping[str, int]) -> pd.DataF
     return table
 
 
+@stage("framing")
 def cooccurrence_graph(mentions: pd.DataFrame, keys: tuple[str, ...] = ("doc_id", "section")) -> Any:
     """networkx Graph of actors: node weight = units mentioning the actor, edge weight = units naming both."""
     import networkx as nx

@@ -11,6 +11,7 @@ from importlib import resources
 import pandas as pd
 
 from .errors import user_facing
+from .profiling import stage
 
 # Characters mapped for analysis: typographic variants of the same word characters.
 _CHAR_MAP = {
@@ -76,6 +77,7 @@ def clean_text(text: str) -> str:
 
 
 @user_facing
+@stage("load+clean")
 def cleaning_audit(path: str = "seeds") -> pd.DataFrame:
     """Every line removed from the corpus at ``path``: file, line number, rule and text."""
     from .loading import iter_documents

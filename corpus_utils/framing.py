@@ -18,6 +18,7 @@ import pandas as pd
 import yaml
 
 from . import tokens
+from .profiling import stage
 
 HEADING_WEIGHT = 2.0  # a function cue in the heading counts as much as 2 cues per 100 words of body text
 
@@ -46,20 +47,23 @@ def codebook_table() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _patterns(phrases: Sequence[str]) -> list[tuple[str, ...]]:
-    """Indicator phrases as lemma sequences, longest first."""
-    seqs = {tuple(p.split()) for p in phrases}
-    return sorted(seqs, key=lambda s: (-len(s), s))
+@lru_cache(maxsize=256)
+def _patterns(phrases: tuple[str, ...]) -> dict[str, list[tuple[str, ...]]]:
+    """Indicator phrases as lemma sequences, longest first, indexed by their first lemma."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for seq in sorted({tuple(p.split()) for p in phrases}, key=lambda s: (-len(s), s)):
+        index.setdefault(seq[0], []).append(seq)
+    return index
 
 
 def count_matches(sentences: Sequence[Sequence[str]], phrases: Sequence[str]) -> Counter[str]:
     """Occurrences of each indicator in lemma sentences: longest match first, no overlaps."""
-    patterns = _patterns(phrases)
+    index = _patterns(tuple(phrases))
     found: Counter[str] = Counter()
     for sent in sentences:
         i = 0
         while i < len(sent):
-            for pat in patterns:
+            for pat in index.get(sent[i], ()):
                 if tuple(sent[i : i + len(pat)]) == pat:
                     found[" ".join(pat)] += 1
                     i += len(pat)
@@ -69,6 +73,7 @@ def count_matches(sentences: Sequence[Sequence[str]], phrases: Sequence[str]) ->
     return found
 
 
+@stage("framing")
 def frame_scores(units: pd.DataFrame) -> pd.DataFrame:
     """Indicator hits per 100 words of each frame for each unit (heading and text), plus primary_frame.
 
@@ -89,6 +94,7 @@ def frame_scores(units: pd.DataFrame) -> pd.DataFrame:
     return scores
 
 
+@stage("framing")
 def function_scores(units: pd.DataFrame) -> pd.DataFrame:
     """Score of each framing function per unit and the function assigned (the highest score).
 
@@ -119,6 +125,7 @@ def _lemma_phrase(cue: str) -> str:
     return " ".join(tokens.lemma(w) for w in tokens.words(cue))
 
 
+@stage("framing")
 def keyness(target: Mapping[str, int], reference: Mapping[str, int]) -> pd.DataFrame:
     """Keyness of each term in target against reference (two term -> count mappings).
 
@@ -137,9 +144,9 @@ def keyness(target: Mapping[str, int], reference: Mapping[str, int]) -> pd.DataF
         g2 = 2 * ((a * math.log(a / e1) if a else 0.0) + (b * math.log(b / e2) if b else 0.0))
         sign = 1 if a / c >= b / d else -1
         log_ratio = math.log2(((a or 0.5) / c) / ((b or 0.5) / d))
-        rows.append({"term": term, "freq_target": a, "freq_reference": b, "g2": sign * g2,
-                     "log_ratio": log_ratio, "p_value": float(chi2.sf(g2, 1))})
+        rows.append((term, a, b, sign * g2, log_ratio, g2))
     table = pd.DataFrame(rows, columns=["term", "freq_target", "freq_reference", "g2", "log_ratio", "p_value"])
+    table["p_value"] = chi2.sf(table["p_value"].to_numpy(dtype=float), 1)  # from the unsigned G2, in one call
     return table.sort_values(["g2", "term"], ascending=[False, True], ignore_index=True)
 
 
@@ -151,6 +158,7 @@ def word_ngrams(words: Sequence[str], n: int) -> list[tuple[str, ...]]:
     return [tuple(words[i : i + n]) for i in range(len(words) - n + 1)]
 
 
+@stage("framing")
 def shared_ngrams(doc_words: Mapping[str, Sequence[str]], n: int = 4) -> pd.DataFrame:
     """Word n-grams (lowercase) that occur in more than one document: ngram, documents, count."""
     seen: dict[tuple[str, ...], set[str]] = {}
@@ -166,6 +174,7 @@ def shared_ngrams(doc_words: Mapping[str, Sequence[str]], n: int = 4) -> pd.Data
     return table.sort_values(["documents", "count", "ngram"], ascending=[False, False, True], ignore_index=True)
 
 
+@stage("framing")
 def formula_share(doc_words: Mapping[str, Sequence[str]], n: int = 4) -> pd.DataFrame:
     """Per document: words covered by an n-gram shared with another document ("formula") versus its own."""
     doc_count: Counter[tuple[str, ...]] = Counter()
@@ -190,6 +199,7 @@ def pool_shares(share: pd.DataFrame, groups: Mapping[str, str]) -> pd.DataFrame:
     return pooled
 
 
+@stage("framing")
 def similar_sentences(doc_texts: Mapping[str, str], threshold: float = 0.5, shingle: int = 3,
                       max_shared: int = 50) -> pd.DataFrame:
     """Pairs of sentences from different documents whose word-shingle Jaccard similarity is >= threshold.
@@ -220,6 +230,7 @@ def similar_sentences(doc_texts: Mapping[str, str], threshold: float = 0.5, shin
     return table.sort_values(["similarity", "doc_a", "doc_b"], ascending=[False, True, True], ignore_index=True)
 
 
+@stage("framing")
 def load_coding(folder: str | Path, units: pd.DataFrame) -> dict[str, pd.DataFrame] | None:
     """The hand codings in ``folder`` (coder_a, coder_b, adjudicated), or None when they are missing or
     do not cover exactly these units (another corpus): validation is then skipped, not faked."""
@@ -277,6 +288,7 @@ def function_mix(groups: Sequence[str], codings: Mapping[str, Sequence[str]],
     return mix
 
 
+@stage("framing")
 def validation_tables(coding: Mapping[str, pd.DataFrame], scores: pd.DataFrame,
                       functions: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Coder agreement, dictionary-vs-adjudicated report, confusion tables and the frame errors."""

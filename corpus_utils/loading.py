@@ -12,6 +12,7 @@ import pandas as pd
 
 from .cleaning import clean_lines
 from .errors import CorpusError, CorpusWarning, user_facing
+from .profiling import stage
 from .tokens import count_words
 
 SECTION_COLUMNS = ["doc_id", "title", "section", "heading", "text", "n_words"]
@@ -115,20 +116,22 @@ def scan_corpus(path: str | Path = "seeds") -> list[tuple[RawDocument | None, Fi
 
 
 def iter_documents(path: str | Path = "seeds") -> Iterator[RawDocument]:
-    """Yield the readable documents; warn (CorpusWarning naming the file) for each skipped or fallback one."""
-    results = scan_corpus(path)
-    if all(doc is None for doc, _ in results):
-        for _, status in results:
-            warnings.warn(f"{status.file}: {status.reason}", CorpusWarning, stacklevel=3)
-        raise CorpusError(f"no readable documents in corpus folder: {path}")
-    for doc, status in results:
+    """Yield the readable documents one file at a time (streaming: no file is held after it is parsed);
+    warn (CorpusWarning naming the file) for each skipped or fallback one; fail if none is readable."""
+    loaded = False
+    for file in _corpus_files(path):
+        doc, status = _read(file)
         if status.reason:
             warnings.warn(f"{status.file}: {status.status}: {status.reason}", CorpusWarning, stacklevel=3)
         if doc is not None:
+            loaded = True
             yield doc
+    if not loaded:
+        raise CorpusError(f"no readable documents in corpus folder: {path}")
 
 
 @user_facing
+@stage("load+clean")
 def corpus_report(path: str | Path = "seeds") -> pd.DataFrame:
     """One row per .txt file: status (loaded, loaded with warning, skipped), reason and encoding."""
     rows = [vars(status) for _, status in scan_corpus(path)]
@@ -236,6 +239,7 @@ def _titled(doc: RawDocument, title: str, sections: list[Section]) -> str:
 
 
 @user_facing
+@stage("load+clean")
 def load_corpus(path: str | Path = "seeds") -> pd.DataFrame:
     """One row per section in reading order: doc_id, title, section, heading, text, n_words."""
     rows = []
@@ -249,6 +253,7 @@ def load_corpus(path: str | Path = "seeds") -> pd.DataFrame:
 
 
 @user_facing
+@stage("load+clean")
 def load_paragraphs(path: str | Path = "seeds") -> pd.DataFrame:
     """One row per paragraph in reading order: doc_id, section, heading, paragraph, line, text, n_words."""
     rows = []
@@ -263,6 +268,7 @@ def load_paragraphs(path: str | Path = "seeds") -> pd.DataFrame:
 
 
 @user_facing
+@stage("load+clean")
 def load_metadata(path: str | Path = "seeds") -> pd.DataFrame:
     """The optional ``metadata.csv`` of a corpus folder (doc_id, label, ...); labels default to doc_id."""
     docs = [file.stem for file in _corpus_files(path)]
@@ -288,6 +294,7 @@ def doc_labels(path: str | Path = "seeds") -> dict[str, str]:
 
 
 @user_facing
+@stage("load+clean")
 def word_accounting(path: str | Path = "seeds") -> pd.DataFrame:
     """Per file, where every word went: raw = boilerplate + title + headings + body (``balanced``)."""
     rows = []

@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from .profiling import stage
+
 FORMATS = ("png", "svg")
 TYPE_HATCHES = {
     "Central Asian state": "", "external power": "//", "multilateral organisation": "..", "initiative": "xx",
@@ -34,6 +36,7 @@ def use_style() -> None:
 _WRITTEN: dict[Path, str] = {}  # files written in this session (absolute path -> caption), for the manifest
 
 
+@stage("figures")
 def save_figure(fig: Figure, name: str, outdir: str | Path, caption: str,
                 formats: Sequence[str] = FORMATS) -> list[Path]:
     """Write ``fig`` as ``outdir/name.<fmt>`` with no dates or versions inside, so reruns give the same bytes.
@@ -57,6 +60,7 @@ def save_figure(fig: Figure, name: str, outdir: str | Path, caption: str,
     return written
 
 
+@stage("figures")
 def save_text(text: str, filename: str, outdir: str | Path, caption: str) -> Path:
     """Write a text figure (such as a self-contained HTML page) and register it for the manifest."""
     target = Path(outdir) / filename
@@ -87,6 +91,7 @@ def write_manifest(outdir: str | Path, notebook: str) -> pd.DataFrame:
     return new[["file", "caption"]]
 
 
+@stage("figures")
 def plot_section_lengths(sections: pd.DataFrame, labels: Mapping[str, str],
                          groups: Mapping[str, str] | None = None) -> Figure:
     """Words per section: bars in reading order, one panel per article; with many documents per group
@@ -122,6 +127,7 @@ def plot_section_lengths(sections: pd.DataFrame, labels: Mapping[str, str],
     return fig
 
 
+@stage("figures")
 def plot_actor_mentions(mentions: pd.DataFrame, labels: Mapping[str, str], words: Mapping[str, int]) -> Figure:
     """Actor mentions per 1,000 words, one panel per article, bars shaded by actor type."""
     totals = mentions.groupby(["doc_id", "actor", "type"], as_index=False)["mentions"].sum()
@@ -158,6 +164,7 @@ def plot_actor_mentions(mentions: pd.DataFrame, labels: Mapping[str, str], words
     return fig
 
 
+@stage("figures")
 def plot_vocabulary_overlap(overlap: pd.DataFrame, labels: Mapping[str, str]) -> Figure:
     """Stacked bars: each article's vocabulary split into terms shared by all, by some, or its own."""
     parts = [("shared_all", "in all articles", ""), ("shared_some", "in some other article", "//"),
@@ -176,6 +183,7 @@ def plot_vocabulary_overlap(overlap: pd.DataFrame, labels: Mapping[str, str]) ->
     return fig
 
 
+@stage("figures")
 def plot_k_selection(summary: pd.DataFrame, choice: Mapping[str, object], by: str = "unit") -> Figure:
     """c_v, c_npmi and stability against K: mean over seeds (line) and min-max over seeds (band)."""
     metrics = [("c_v", "coherence c_v"), ("c_npmi", "coherence c_npmi"), ("stability", "stability (avg. Jaccard)")]
@@ -202,6 +210,7 @@ def plot_k_selection(summary: pd.DataFrame, choice: Mapping[str, object], by: st
     return fig
 
 
+@stage("figures")
 def plot_topic_terms(terms: pd.DataFrame, n: int = 10) -> Figure:
     """Top terms of each topic by probability, one panel per topic, titled with the topic's label."""
     topics = list(dict.fromkeys(terms["topic"]))
@@ -221,6 +230,7 @@ def plot_topic_terms(terms: pd.DataFrame, n: int = 10) -> Figure:
     return fig
 
 
+@stage("figures")
 def plot_intertopic_map(coords: pd.DataFrame, labels: Mapping[int, str]) -> Figure:
     """Static intertopic distance map (pyLDAvis PCoA coordinates): circle area = topic's share of tokens."""
     fig = Figure(figsize=(5.5, 5))
@@ -244,6 +254,7 @@ def plot_intertopic_map(coords: pd.DataFrame, labels: Mapping[int, str]) -> Figu
     return fig
 
 
+@stage("figures")
 def plot_group_profiles(table: pd.DataFrame, group_labels: Mapping[str, str], item_labels: Mapping[int, str],
                         xlabel: str) -> Figure:
     """Dot-and-whisker: mean and 95% interval of each item (topic or frame) per group (article)."""
@@ -267,6 +278,7 @@ def plot_group_profiles(table: pd.DataFrame, group_labels: Mapping[str, str], it
     return fig
 
 
+@stage("figures")
 def plot_flow(values: np.ndarray, doc_ids: Sequence[str], group_labels: Mapping[str, str],
               row_names: Sequence[str], unit_name: str = "section", value_label: str = "topic proportion",
               vmax: float | None = 1.0, max_docs: int = 8) -> Figure:
@@ -293,6 +305,7 @@ def plot_flow(values: np.ndarray, doc_ids: Sequence[str], group_labels: Mapping[
     return fig
 
 
+@stage("figures")
 def plot_actor_salience(salience: pd.DataFrame, labels: Mapping[str, str]) -> Figure:
     """Grouped bars: mentions per 1,000 words of each actor type, per article."""
     types = list(TYPE_HATCHES)
@@ -313,6 +326,7 @@ def plot_actor_salience(salience: pd.DataFrame, labels: Mapping[str, str]) -> Fi
     return fig
 
 
+@stage("figures")
 def plot_actor_network(graph: Any, seed: int = 1) -> Figure:
     """Actor co-occurrence network: node size = sections naming the actor, edge width = sections naming both.
 
@@ -344,6 +358,7 @@ def plot_actor_network(graph: Any, seed: int = 1) -> Figure:
     return fig
 
 
+@stage("figures")
 def plot_keyness(table: pd.DataFrame, labels: Mapping[str, str], n: int = 10) -> Figure:
     """Most distinctive terms of each article against the other two: signed G2, one panel per article."""
     docs = list(dict.fromkeys(table["doc_id"]))
@@ -358,6 +373,7 @@ def plot_keyness(table: pd.DataFrame, labels: Mapping[str, str], n: int = 10) ->
     return fig
 
 
+@stage("figures")
 def plot_heatmap(matrix: pd.DataFrame, xlabel: str, ylabel: str, value_label: str, diverging: bool = True,
                  fmt: str = "{:.2f}") -> Figure:
     """Annotated heatmap of a small matrix (rows x columns)."""
@@ -383,6 +399,7 @@ def plot_heatmap(matrix: pd.DataFrame, xlabel: str, ylabel: str, value_label: st
     return fig
 
 
+@stage("figures")
 def plot_function_mix(mix: pd.DataFrame, labels: Mapping[str, str]) -> Figure:
     """Stacked horizontal bars: share of each article's sections per framing function."""
     fig = Figure(figsize=(7, 0.6 * len(mix) + 1.5))
@@ -405,6 +422,7 @@ def plot_function_mix(mix: pd.DataFrame, labels: Mapping[str, str]) -> Figure:
     return fig
 
 
+@stage("figures")
 def plot_formula_share(share: pd.DataFrame, labels: Mapping[str, str]) -> Figure:
     """Stacked bars: share of each article's words in n-grams shared with another article versus its own."""
     fig = Figure(figsize=(7, 0.6 * len(share) + 1.4))

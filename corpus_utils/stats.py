@@ -8,7 +8,10 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from .profiling import stage
 
+
+@stage("stats")
 def vocabulary_overlap(tokens_by_doc: Mapping[str, Sequence[str]]) -> pd.DataFrame:
     """Per document: types, types shared by all documents, by some other, and its own only."""
     vocab = {doc: set(toks) for doc, toks in tokens_by_doc.items()}
@@ -23,6 +26,7 @@ def vocabulary_overlap(tokens_by_doc: Mapping[str, Sequence[str]]) -> pd.DataFra
     return pd.DataFrame(rows, columns=["doc_id", "types", "shared_all", "shared_some", "own", "own_share"])
 
 
+@stage("stats")
 def distinct_terms(tokens_by_doc: Mapping[str, Sequence[str]], n: int = 10) -> pd.DataFrame:
     """Each document's most frequent terms that no other document uses: doc_id, rank, term, count."""
     counts = {doc: Counter(toks) for doc, toks in tokens_by_doc.items()}
@@ -34,6 +38,7 @@ def distinct_terms(tokens_by_doc: Mapping[str, Sequence[str]], n: int = 10) -> p
     return pd.DataFrame(rows, columns=["doc_id", "rank", "term", "count"])
 
 
+@stage("stats")
 def corpus_summary(sections: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
     """One row per document: label, title, sections, words and median words per section."""
     grouped = sections.groupby("doc_id", sort=False)
@@ -47,6 +52,7 @@ def corpus_summary(sections: pd.DataFrame, labels: Mapping[str, str]) -> pd.Data
     return table.reset_index()
 
 
+@stage("stats")
 def pool_by_doc(doc_ids: Sequence[str], unit_tokens: Sequence[Sequence[str]]) -> dict[str, list[str]]:
     """Concatenate the tokens of units (sections, paragraphs) per document, keeping document order."""
     pooled: dict[str, list[str]] = {}
@@ -55,6 +61,7 @@ def pool_by_doc(doc_ids: Sequence[str], unit_tokens: Sequence[Sequence[str]]) ->
     return pooled
 
 
+@stage("stats")
 def bootstrap_group_means(values: np.ndarray, groups: Sequence[str], n_boot: int = 2000, seed: int = 0,
                           level: float = 0.95) -> pd.DataFrame:
     """Mean of each column per group with a percentile bootstrap interval (units resampled within group).
@@ -85,6 +92,7 @@ def between_group_share(values: np.ndarray, groups: Sequence[str]) -> float:
     return float(between / total) if total > 0 else 0.0
 
 
+@stage("stats")
 def permutation_test(values: np.ndarray, groups: Sequence[str], n_perm: int = 2000, seed: int = 0) -> dict[str, float]:
     """Do groups differ in their mean profiles? Permute group labels over units; statistic = eta squared.
 
@@ -97,6 +105,7 @@ def permutation_test(values: np.ndarray, groups: Sequence[str], n_perm: int = 20
     return {"eta_squared": round(observed, 4), "p_value": round((hits + 1) / (n_perm + 1), 4), "n_perm": n_perm}
 
 
+@stage("stats")
 def distinguishing(values: np.ndarray, groups: Sequence[str], columns: Sequence[str], n_perm: int = 2000,
                    seed: int = 0) -> pd.DataFrame:
     """For each group and column: group mean, mean of all other units, difference and permutation p-value.

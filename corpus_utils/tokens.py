@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 import pandas as pd
+
+from .profiling import stage
 
 _PLAIN_WORD_RE = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*")
 _POSSESSIVE = re.compile(r"['\u2019]s?$")
@@ -76,16 +78,26 @@ def lemma(word: str) -> str:
     return simplemma.lemmatize(lower, lang="en").lower()
 
 
+@lru_cache(maxsize=1)
+def _entity_starts() -> dict[str, int]:
+    """First word of each curated entity (as keyed) -> the longest entity length starting with it."""
+    starts: dict[str, int] = {}
+    for key in curated_entities():
+        starts[key[0]] = max(starts.get(key[0], 0), len(key))
+    return starts
+
+
 def merge_entities(tokens: Sequence[str]) -> list[str]:
     """Replace curated entity word sequences by their single token (longest match first).
 
     Abbreviation keys keep their capitals, phrase keys are lowercase: so "US" matches, "us" does not.
     """
-    table = curated_entities()
-    longest = max((len(k) for k in table), default=1)
+    table, starts = curated_entities(), _entity_starts()
     out: list[str] = []
     i = 0
     while i < len(tokens):
+        first = tokens[i]
+        longest = max(starts.get(first, 0), starts.get(first.lower(), 0))
         for size in range(min(longest, len(tokens) - i), 0, -1):
             window = tuple(tokens[i : i + size])
             token = table.get(window) or table.get(tuple(t.lower() for t in window))
@@ -94,7 +106,7 @@ def merge_entities(tokens: Sequence[str]) -> list[str]:
                 i += size
                 break
         else:
-            out.append(tokens[i])
+            out.append(first)
             i += 1
     return out
 
@@ -146,29 +158,52 @@ class Tokenized:
     corpus_stopwords: pd.DataFrame
 
 
-def learn_phrases(runs: Sequence[list[str]], min_count: int = 3, threshold: float = 0.5) -> tuple[Any, pd.DataFrame]:
-    """Fit gensim Phrases (NPMI scoring) on content-word runs; return the frozen model and its phrases."""
+def _count_bigrams(runs: Sequence[list[str]]) -> Any:
+    """An unfrozen gensim Phrases (NPMI scoring) holding the word and bigram counts of the runs."""
     from gensim.models.phrases import Phrases
 
-    model = Phrases(
-        runs, min_count=min_count, threshold=threshold, scoring="npmi", connector_words=(), delimiter="_"
-    ).freeze()
-    counts: Counter[str] = Counter()
-    for run in model[list(runs)]:
-        counts.update(t for t in run if "_" in t and t not in _entity_tokens())
-    scores = model.phrasegrams
-    rows = [(p, counts[p], round(float(scores[p]), 3)) for p in counts if p in scores]
+    return Phrases(runs, min_count=1, threshold=0.0, scoring="npmi", connector_words=(), delimiter="_")
+
+
+def _phrase_table(runs: Sequence[list[str]], phrasegrams: Mapping[str, float]) -> pd.DataFrame:
+    """Phrases that join in the runs (gensim's greedy left-to-right joining, no connector words): count, NPMI."""
+    entities = _entity_tokens()
+    found: Counter[str] = Counter()
+    for run in runs:
+        i = 0
+        while i < len(run) - 1:
+            pair = f"{run[i]}_{run[i + 1]}"
+            if pair in phrasegrams and pair not in entities:
+                found[pair] += 1
+                i += 2
+            else:
+                i += 1
+    rows = [(p, n, round(float(phrasegrams[p]), 3)) for p, n in found.items()]
     table = pd.DataFrame(rows, columns=["phrase", "count", "npmi"])
-    table = table.sort_values(["count", "phrase"], ascending=[False, True], ignore_index=True)
-    return model, table
+    return table.sort_values(["count", "phrase"], ascending=[False, True], ignore_index=True)
 
 
+def learn_phrases(runs: Sequence[list[str]], min_count: int = 3, threshold: float = 0.5) -> tuple[Any, pd.DataFrame]:
+    """Fit gensim Phrases (NPMI scoring) on content-word runs; return the frozen model and its phrases."""
+    counts = _count_bigrams(runs)
+    counts.min_count, counts.threshold = min_count, threshold
+    model = counts.freeze()
+    return model, _phrase_table(runs, model.phrasegrams)
+
+
+@stage("tokens")
 def phrase_grid(runs: Sequence[list[str]], min_counts: Sequence[int], thresholds: Sequence[float]) -> pd.DataFrame:
-    """How many phrases Phrases finds for each (min_count, NPMI threshold): the tuning evidence."""
+    """How many phrases Phrases finds for each (min_count, NPMI threshold): the tuning evidence.
+
+    Bigrams are counted and scored once (NPMI does not depend on the settings, which only gate it).
+    """
+    counts = _count_bigrams(runs)
+    counts.min_count, counts.threshold = 1, -1.0
+    scored = {p: (s, counts.vocab[p]) for p, s in counts.export_phrases().items()}
     rows = []
     for mc in min_counts:
         for th in thresholds:
-            _, table = learn_phrases(runs, mc, th)
+            table = _phrase_table(runs, {p: s for p, (s, n) in scored.items() if n >= mc and s > th})
             rows.append({"min_count": mc, "threshold": th, "phrases": len(table),
                          "tokens_joined": int(table["count"].sum()) * 2})
     return pd.DataFrame(rows)
@@ -191,12 +226,34 @@ def document_frequency_stopwords(unit_tokens: Sequence[Sequence[str]], max_df: f
     return table.sort_values(["units", "term"], ascending=[False, True], ignore_index=True)
 
 
-def unit_runs(texts: Sequence[str], stopwords: frozenset[str] | None = None) -> list[list[list[str]]]:
-    """Per text, its content-word runs (lemmas, curated entities merged, stopwords removed)."""
-    stop = general_stopwords() if stopwords is None else stopwords
+PARALLEL_CHARS = 500_000  # below this much text, one process is faster than starting a pool
+
+
+def _runs_of(job: tuple[Sequence[str], frozenset[str]]) -> list[list[list[str]]]:
+    """Worker: content-word runs of a chunk of texts."""
+    texts, stop = job
     return [[r for s in lemma_sentences(t) for r in content_runs(s, stop)] for t in texts]
 
 
+@stage("tokens")
+def unit_runs(texts: Iterable[str], stopwords: frozenset[str] | None = None,
+              n_jobs: int = 2) -> list[list[list[str]]]:
+    """Per text, its content-word runs (lemmas, curated entities merged, stopwords removed); a large corpus
+    is tokenised in ``n_jobs`` processes, in chunks, and comes back in the order of the texts."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    stop = general_stopwords() if stopwords is None else stopwords
+    texts = list(texts)
+    if n_jobs <= 1 or sum(len(t) for t in texts) < PARALLEL_CHARS:
+        return _runs_of((texts, stop))
+    size = max(1, len(texts) // (8 * n_jobs))
+    chunks = [(texts[i : i + size], stop) for i in range(0, len(texts), size)]
+    with ProcessPoolExecutor(n_jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        return [unit for part in pool.map(_runs_of, chunks) for unit in part]
+
+
+@stage("tokens")
 def tokenize_units(
     texts: Sequence[str],
     max_df: float = 0.6,
@@ -204,14 +261,17 @@ def tokenize_units(
     phrase_threshold: float = 0.5,
     extra_stopwords: Iterable[str] = (),
     drop_terms: Iterable[str] = (),
+    runs: Sequence[list[list[str]]] | None = None,
+    n_jobs: int = 2,
 ) -> Tokenized:
     """Modelling tokens per text: lemmas, curated entities, learned phrases, minus general and corpus stopwords.
 
     ``extra_stopwords`` join the general list (before phrases are learned); ``drop_terms`` are removed
     afterwards with the corpus stopwords (e.g. corpus stopwords derived at section level, applied to
-    paragraphs).
+    paragraphs). ``runs`` reuses the output of ``unit_runs(texts)`` (general stopwords only) if at hand.
     """
-    runs = unit_runs(texts, general_stopwords() | frozenset(extra_stopwords))
+    if runs is None or extra_stopwords:
+        runs = unit_runs(texts, general_stopwords() | frozenset(extra_stopwords), n_jobs=n_jobs)
     model, phrases = learn_phrases([r for u in runs for r in u], phrase_min_count, phrase_threshold)
     content = [[t for r in u for t in model[r]] for u in runs]
     corpus_stop = document_frequency_stopwords(content, max_df)

@@ -7,7 +7,7 @@ import json
 import logging
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from itertools import combinations
@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from .profiling import stage
 
 LDA_DEFAULTS: dict[str, Any] = {"passes": 10, "iterations": 100, "alpha": "symmetric", "eta": None,
                                 "chunksize": 2000, "eval_every": None}
@@ -60,6 +62,7 @@ class Vocabulary:
     summary: pd.DataFrame
 
 
+@stage("dictionary")
 def build_vocabulary(unit_tokens: Sequence[Sequence[str]], no_below: int = 2, no_above: float = 1.0) -> Vocabulary:
     """Dictionary and bag-of-words; drop terms in fewer than ``no_below`` units or more than ``no_above`` of them."""
     from gensim.corpora import Dictionary
@@ -84,6 +87,7 @@ def build_vocabulary(unit_tokens: Sequence[Sequence[str]], no_below: int = 2, no
     return Vocabulary(dictionary, bow, removed, summary)
 
 
+@stage("final fit")
 def fit_lda(vocab: Vocabulary, k: int, seed: int, **params: Any) -> Any:
     """A gensim LdaModel (single process, so a fixed seed gives the same model every time)."""
     from gensim.models import LdaModel
@@ -140,90 +144,170 @@ def cache_key(**parts: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def cached_frame(folder: str | Path | None, key: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-    """Read ``folder/key.csv`` if it exists, else compute the frame and write it there."""
+def cached_frame(folder: str | Path | None, key: str, compute: Callable[[], pd.DataFrame],
+                 published: str | Path | None = None, prefix: str = "") -> pd.DataFrame:
+    """The frame for ``key``: from ``published`` if that table exists and its ``inputs`` column is ``key``,
+    else from ``folder/{prefix}{key}.csv``, else computed (and written there)."""
+    if published is not None and Path(published).exists():
+        table = pd.read_csv(published, dtype={"inputs": str})
+        if "inputs" in table and len(table) and set(table["inputs"].astype(str)) == {key}:
+            return table
     if folder is None:
         return compute()
-    path = Path(folder) / f"{key}.csv"
+    path = Path(folder) / f"{prefix}{key}.csv"
     if path.exists():
-        return pd.read_csv(path)
+        return pd.read_csv(path, dtype={"inputs": str})
     frame = compute()
     path.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(path, index=False)
     return frame
 
 
-def _fit_top_terms(job: tuple[Vocabulary, int, int, dict[str, Any], int]) -> list[list[str]]:
+def lda_passes(n_units: int, budget: int = 2500, most: int = 10, least: int = 2) -> int:
+    """Passes for an LDA fit: ``most`` on a small corpus, ``budget / n_units`` as it grows, at least ``least``."""
+    return int(min(most, max(least, budget // max(n_units, 1))))
+
+
+def sample_indices(n_units: int, max_units: int, seed: int) -> list[int]:
+    """Units a K sweep uses: all of them up to ``max_units``, else a seeded random sample of that size (sorted)."""
+    if n_units <= max_units:
+        return list(range(n_units))
+    return sorted(int(i) for i in np.random.default_rng(seed).choice(n_units, size=max_units, replace=False))
+
+
+def subset(vocab: Vocabulary, indices: Sequence[int]) -> Vocabulary:
+    """The same dictionary with the bag-of-words of the given units only."""
+    return Vocabulary(vocab.dictionary, [vocab.bow[i] for i in indices], vocab.removed, vocab.summary)
+
+
+_SHARED: dict[str, Any] = {}  # inputs of pool workers, inherited through fork rather than pickled per task
+
+
+def _fit_top_terms(job: tuple[str, int, int, dict[str, Any], int]) -> list[list[str]]:
     """Worker: fit one model and return its top terms (top level, so a process pool can run it)."""
-    vocab, k, seed, params, topn = job
-    return top_terms(fit_lda(vocab, k, seed, **params), topn)
+    unit, k, seed, params, topn = job
+    return top_terms(fit_lda(_SHARED["vocabs"][unit], k, seed, **params), topn)
+
+
+def _pool(n_jobs: int) -> Any:
+    """A process pool that forks (so workers inherit ``_SHARED``)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(n_jobs, mp_context=multiprocessing.get_context("fork"))
+
+
+def _fit_tasks(vocabs: Mapping[str, Vocabulary], tasks: Sequence[tuple[str, int, int, dict[str, Any], int]],
+               n_jobs: int) -> list[list[list[str]]]:
+    """Top terms for each (unit, K, seed, params, topn) task, in task order, fitted in ``n_jobs`` processes."""
+    _SHARED["vocabs"] = vocabs
+    try:
+        if n_jobs <= 1:
+            return [_fit_top_terms(t) for t in tasks]
+        # largest fits first, so that no worker is left alone with a long fit at the end
+        order = sorted(range(len(tasks)), key=lambda i: (-len(vocabs[tasks[i][0]].bow) * tasks[i][3].get(
+            "passes", LDA_DEFAULTS["passes"]), -tasks[i][1], i))
+        with _pool(n_jobs) as pool:
+            done = list(pool.map(_fit_top_terms, [tasks[i] for i in order]))
+        results: list[list[list[str]]] = [[] for _ in tasks]
+        for i, terms in zip(order, done, strict=True):
+            results[i] = terms
+        return results
+    finally:
+        _SHARED.pop("vocabs", None)
 
 
 def fit_many(vocab: Vocabulary, jobs: Sequence[tuple[int, int]], params: dict[str, Any], topn: int,
              n_jobs: int = 2, progress: bool = True) -> dict[tuple[int, int], list[list[str]]]:
     """Top terms of one model per (K, seed), fitted in ``n_jobs`` processes (each fit is seeded, so the
     result does not depend on scheduling)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    tasks = [(vocab, k, s, params, topn) for k, s in jobs]
     start = time.perf_counter()
-    if n_jobs <= 1:
-        results = [_fit_top_terms(t) for t in tasks]
-    else:
-        with ProcessPoolExecutor(n_jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            results = list(pool.map(_fit_top_terms, tasks, chunksize=max(1, len(tasks) // (4 * n_jobs))))
+    results = _fit_tasks({"": vocab}, [("", k, s, params, topn) for k, s in jobs], n_jobs)
     if progress:
-        log(f"fitted {len(tasks)} models in {time.perf_counter() - start:.1f} s")
+        log(f"fitted {len(jobs)} models in {time.perf_counter() - start:.1f} s")
     return dict(zip(jobs, results, strict=True))
 
 
-def k_sweep(unit_tokens: Sequence[Sequence[str]], vocab: Vocabulary, ks: Sequence[int], seeds: Sequence[int],
-            reference: Sequence[Sequence[str]] | None = None, topn: int = 10, n_jobs: int = 2,
-            cache_dir: str | Path | None = None, progress: bool = True, **params: Any) -> pd.DataFrame:
-    """Every (K, seed) run: c_v and c_npmi coherence and stability (mean agreement with the other seeds).
+def _coherence_task(job: tuple[str, str]) -> list[float]:
+    """Worker: one coherence measure for every model of one unit type."""
+    unit, measure = job
+    return coherence_scores(_SHARED["runs"][unit], _SHARED["reference"], _SHARED["ref_dict"], measure)
 
-    Coherence is measured on ``reference`` texts (default: the modelled units), so that models fitted on
-    different units can be scored against the same co-occurrence counts.
+
+@stage("K sweep")
+def k_sweep(unit_tokens: Sequence[Sequence[str]] | None, vocab: Vocabulary | Mapping[str, Vocabulary],
+            ks: Sequence[int], seeds: Sequence[int], reference: Sequence[Sequence[str]] | None = None,
+            topn: int = 10, n_jobs: int = 2, cache_dir: str | Path | None = None, progress: bool = True,
+            published: str | Path | None = None, passes_budget: int | None = None,
+            **params: Any) -> pd.DataFrame:
+    """Every (unit type, K, seed) run: c_v and c_npmi coherence and stability (mean agreement with the other seeds).
+
+    ``vocab`` is one vocabulary, or a mapping unit name -> vocabulary whose runs are fitted in one pool.
+    Coherence is measured on ``reference`` texts (default: ``unit_tokens``), so that models fitted on
+    different units are scored against the same co-occurrence counts. With ``passes_budget``, each unit
+    type gets ``lda_passes(units, passes_budget)`` passes. The result is cached in ``cache_dir`` and
+    reused from ``published`` (the table the caller writes), both keyed by every input.
     """
-    reference = [list(u) for u in (reference if reference is not None else unit_tokens)]
-    key = cache_key(tokens=[list(u) for u in unit_tokens], reference=reference, ks=list(ks), seeds=list(seeds),
-                    topn=topn, params={**LDA_DEFAULTS, **params}, vocab=sorted(vocab.dictionary.token2id))
-
-    n_runs = len(ks) * len(seeds)
-    bar = Progress(f"K sweep: {n_runs} runs ({len(unit_tokens)} units) ...") if progress else None
+    vocabs = dict(vocab) if isinstance(vocab, Mapping) else {"": vocab}
+    reference = [list(u) for u in (reference if reference is not None else unit_tokens or [])]
+    unit_params = {name: {**params, **({"passes": lda_passes(len(v.bow), passes_budget)} if passes_budget else {})}
+                   for name, v in vocabs.items()}
+    key = cache_key(bow={n: v.bow for n, v in vocabs.items()}, reference=reference, ks=list(ks), seeds=list(seeds),
+                    topn=topn, params={n: {**LDA_DEFAULTS, **p} for n, p in unit_params.items()},
+                    vocab={n: sorted(v.dictionary.token2id) for n, v in vocabs.items()})
+    n_runs = len(ks) * len(seeds) * len(vocabs)
+    n_units = "+".join(str(len(v.bow)) for v in vocabs.values())
+    bar = Progress(f"K sweep: {n_runs} runs ({n_units} units) ...") if progress else None
 
     def compute() -> pd.DataFrame:
         from gensim.corpora import Dictionary
 
-        jobs = [(k, s) for k in ks for s in seeds]
         if bar:
-            bar.update(f"K sweep: fitting {n_runs} models on {len(unit_tokens)} units in {n_jobs} processes ...")
-        terms = fit_many(vocab, jobs, params, topn, n_jobs, progress)
+            bar.update(f"K sweep: fitting {n_runs} models on {n_units} units in {n_jobs} processes ...")
+        jobs = [(name, k, s) for name in vocabs for k in ks for s in seeds]
+        t0 = time.perf_counter()
+        fitted = _fit_tasks(vocabs, [(n, k, s, unit_params[n], topn) for n, k, s in jobs], n_jobs)
+        terms = dict(zip(jobs, fitted, strict=True))
+        if progress:
+            log(f"fitted {len(jobs)} models in {time.perf_counter() - t0:.1f} s")
         if bar:
             bar.update(f"K sweep: scoring coherence of {n_runs} models ...")
-        ref_dict = Dictionary(reference)
-        runs = [terms[j] for j in jobs]
         t0 = time.perf_counter()
-        c_v = coherence_scores(runs, reference, ref_dict, "c_v")
-        c_npmi = coherence_scores(runs, reference, ref_dict, "c_npmi")
+        _SHARED.update(runs={n: [terms[(n, k, s)] for k in ks for s in seeds] for n in vocabs},
+                       reference=reference, ref_dict=Dictionary(reference))
+        measures = [(n, m) for n in vocabs for m in ("c_v", "c_npmi")]
+        try:
+            if n_jobs <= 1:
+                scored = [_coherence_task(j) for j in measures]
+            else:
+                with _pool(n_jobs) as pool:
+                    scored = list(pool.map(_coherence_task, measures))
+        finally:
+            for name in ("runs", "reference", "ref_dict"):
+                _SHARED.pop(name, None)
+        coherence = dict(zip(measures, scored, strict=True))
         if progress:
-            log(f"scored coherence of {len(runs)} models in {time.perf_counter() - t0:.1f} s")
+            log(f"scored coherence of {n_runs} models in {time.perf_counter() - t0:.1f} s")
         rows = []
-        for k in ks:
-            agree = np.eye(len(seeds))
-            for i, j in combinations(range(len(seeds)), 2):
-                agree[i, j] = agree[j, i] = ranking_agreement(terms[(k, seeds[i])], terms[(k, seeds[j])])
-            for i, s in enumerate(seeds):
-                stability = (agree[i].sum() - 1) / (len(seeds) - 1) if len(seeds) > 1 else float("nan")
-                n = jobs.index((k, s))
-                rows.append({"k": k, "seed": s, "c_v": c_v[n], "c_npmi": c_npmi[n], "stability": stability})
-        return pd.DataFrame(rows).round(4)
+        for name, v in vocabs.items():
+            for ki, k in enumerate(ks):
+                agree = np.eye(len(seeds))
+                for i, j in combinations(range(len(seeds)), 2):
+                    agree[i, j] = agree[j, i] = ranking_agreement(terms[(name, k, seeds[i])],
+                                                                  terms[(name, k, seeds[j])])
+                for i, s in enumerate(seeds):
+                    stability = (agree[i].sum() - 1) / (len(seeds) - 1) if len(seeds) > 1 else float("nan")
+                    n = ki * len(seeds) + i
+                    rows.append({"unit": name, "units": len(v.bow),
+                                 "passes": {**LDA_DEFAULTS, **unit_params[name]}["passes"], "k": k, "seed": s,
+                                 "c_v": coherence[(name, "c_v")][n], "c_npmi": coherence[(name, "c_npmi")][n],
+                                 "stability": stability})
+        return pd.DataFrame(rows).round(4).assign(inputs=key)
 
-    frame = cached_frame(cache_dir, f"k_sweep_{key}", compute)
+    frame = cached_frame(cache_dir, key, compute, published, prefix="k_sweep_")
     if bar:
-        bar.update(f"K sweep: {n_runs} runs on {len(unit_tokens)} units, scored")
-    return frame
+        bar.update(f"K sweep: {n_runs} runs on {n_units} units, scored")
+    return frame if not isinstance(vocab, Vocabulary) else frame.drop(columns=["unit"], errors="ignore")
 
 
 def summarise_sweep(sweep: pd.DataFrame, by: Sequence[str] = ("k",)) -> pd.DataFrame:
@@ -250,6 +334,7 @@ def choose_k(sweep: pd.DataFrame, by: Sequence[str] = ("k",)) -> tuple[dict[str,
     return choice, table.round(4)
 
 
+@stage("final fit")
 def topic_term_table(model: Any, vocab: Vocabulary, labels: dict[int, str], n: int = 10,
                      lam: float = 0.6) -> pd.DataFrame:
     """Top-n terms per topic (1-based, as in pyLDAvis): label, rank, term, probability, relevance at lambda."""
@@ -269,6 +354,7 @@ def topic_term_table(model: Any, vocab: Vocabulary, labels: dict[int, str], n: i
     return pd.DataFrame(rows)
 
 
+@stage("final fit")
 def unit_topics(model: Any, vocab: Vocabulary) -> np.ndarray:
     """Units x topics matrix of topic proportions (every topic, no minimum probability)."""
     out = np.zeros((len(vocab.bow), model.num_topics))
@@ -278,6 +364,7 @@ def unit_topics(model: Any, vocab: Vocabulary) -> np.ndarray:
     return out
 
 
+@stage("final fit")
 def representative_units(theta: np.ndarray, units: pd.DataFrame, n: int = 2) -> pd.DataFrame:
     """For each topic (1-based), the ``n`` units with the highest proportion of it."""
     rows = []
@@ -289,6 +376,7 @@ def representative_units(theta: np.ndarray, units: pd.DataFrame, n: int = 2) -> 
     return pd.DataFrame(rows)
 
 
+@stage("pyLDAvis")
 def prepare_ldavis(model: Any, vocab: Vocabulary) -> Any:
     """pyLDAvis PreparedData with gensim's topic order kept (pyLDAvis topic t+1 is gensim topic t)."""
     import pyLDAvis.gensim_models
@@ -305,6 +393,7 @@ def _ldavis_assets() -> tuple[str, str, str]:
             js.joinpath("ldavis.v1.0.0.css").read_text(encoding="utf-8"))
 
 
+@stage("pyLDAvis")
 def ldavis_fragment(prepared: Any, visid: str = "ldavis_topics") -> str:
     """Self-contained HTML for a notebook output: d3, LDAvis and CSS inlined, a fixed element id, no network.
 
@@ -320,6 +409,7 @@ def ldavis_fragment(prepared: Any, visid: str = "ldavis_topics") -> str:
     )
 
 
+@stage("pyLDAvis")
 def ldavis_page(prepared: Any, title: str, visid: str = "ldavis_topics") -> str:
     """A complete self-contained HTML page of the pyLDAvis view (no request leaves the page)."""
     return (

@@ -127,7 +127,7 @@ tokens.phrase_grid([r for unit in runs for r in unit], [2, 3, 5, 20], [0.3, 0.5,
 
 # %%
 tok = tokens.tokenize_units(sections["text"], max_df=MAX_DF, phrase_min_count=PHRASE_MIN_COUNT,
-                            phrase_threshold=PHRASE_THRESHOLD)
+                            phrase_threshold=PHRASE_THRESHOLD, runs=runs)
 tok.phrases.head(25)
 
 # %% [markdown]

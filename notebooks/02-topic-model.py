@@ -44,6 +44,10 @@ LAMBDA = 0.6
 N_BOOT = 2000
 N_PERM = 2000
 N_JOBS = 2
+SWEEP_MAX_UNITS = 400  # a larger corpus chooses K on a seeded sample of this many units of each type
+SWEEP_BUDGET = 2500  # sweep passes: 10 up to 250 units, then SWEEP_BUDGET / units, at least 2
+FINAL_BUDGET = 20000  # the same rule for the final model, fitted on every unit
+REUSE_SWEEP = True  # reuse results/k_selection.csv when its inputs key matches (False: refit every run)
 TOPIC_LABELS = {
     1: "Partnerships, capacity and reform",
     2: "Threats and joint security measures",
@@ -97,18 +101,25 @@ vocabs["paragraphs"].removed.head(8)
 # units against the same reference texts (the paragraphs), so the scores are comparable; and by
 # **stability**: the average Jaccard agreement of its top-10 term rankings with each other seed's model,
 # after matching topics with the Hungarian algorithm (Greene, O'Callaghan & Cunningham 2014).
-# Results are cached on disk, keyed by the inputs, so a rerun does not refit.
+#
+# The runs of both units are fitted together in `N_JOBS` processes. On a corpus of more than
+# `SWEEP_MAX_UNITS` units of a type, the sweep uses a seeded random sample of that many (the paragraph
+# sample is then the reference) with fewer passes (`SWEEP_BUDGET`): K is chosen on the sample, the final
+# model is fitted on every unit. Here every unit is used, with 10 passes (columns `units` and `passes`).
+# The result is keyed by all its inputs (column `inputs`: a digest of the bags of words, reference texts,
+# K values, seeds, LDA settings and gensim version): a rerun with the same inputs reuses the committed
+# table or the cache in `CACHE_DIR` instead of refitting; any change refits.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 # (why: the progress line is updated in place, which nbval does not replay; the stored line is the same
 # with or without the cache, and the next cells check the sweep itself)
-sweep = pd.concat(
-    [topics.k_sweep(tok.tokens, vocabs[name], KS, SWEEP_SEEDS, reference=paragraph_tok.tokens,
-                    n_jobs=N_JOBS, cache_dir=CACHE_DIR).assign(unit=name)
-     for name, (_, tok) in units.items()],
-    ignore_index=True,
-)[["unit", "k", "seed", "c_v", "c_npmi", "stability"]]
+sample = {name: topics.sample_indices(len(v.bow), SWEEP_MAX_UNITS, SEED) for name, v in vocabs.items()}
+sweep = topics.k_sweep(
+    None, {name: topics.subset(v, sample[name]) for name, v in vocabs.items()}, KS, SWEEP_SEEDS,
+    reference=[paragraph_tok.tokens[i] for i in sample["paragraphs"]], n_jobs=N_JOBS, cache_dir=CACHE_DIR,
+    passes_budget=SWEEP_BUDGET, published=RESULTS / "k_selection.csv" if REUSE_SWEEP else None,
+)[["unit", "units", "passes", "k", "seed", "c_v", "c_npmi", "stability", "inputs"]]
 sweep.to_csv(RESULTS / "k_selection.csv", index=False)
 print(f"{len(sweep)} runs: {sweep['unit'].nunique()} units x {len(KS)} values of K x {len(SWEEP_SEEDS)} seeds")
 
@@ -141,13 +152,14 @@ if SEEDS_RUN:  # the prose above describes the seed corpus: fail loudly if the e
 
 # %% [markdown]
 # ## 3. The final model
-# One `LdaModel` with the chosen unit and K and a fixed seed (`SEED`): the same topics on every run.
+# One `LdaModel` with the chosen unit and K and a fixed seed (`SEED`): the same topics on every run
+# (10 passes here; fewer on a corpus of more than 2,000 units, by `FINAL_BUDGET`).
 # Topics are numbered from 1, as in pyLDAvis (topic *t* is gensim's topic *t − 1*).
 
 # %%
 unit_table, unit_tok = units[UNIT]
 vocab = vocabs[UNIT]
-model = topics.fit_lda(vocab, K, SEED)
+model = topics.fit_lda(vocab, K, SEED, passes=topics.lda_passes(len(vocab.bow), FINAL_BUDGET))
 # the labels below were written for the seed model; any other corpus or K gets numbers until someone reads it
 topic_labels = TOPIC_LABELS if SEEDS_RUN and len(TOPIC_LABELS) == K else {t: f"topic {t}" for t in range(1, K + 1)}
 terms = topics.topic_term_table(model, vocab, topic_labels, n=TOP_N, lam=LAMBDA)

@@ -130,3 +130,13 @@ def test_many_documents_are_grouped_by_metadata_or_as_one_group(make_corpus):
     (folder / "metadata.csv").write_text("doc_id,group\n" + "".join(f"d{i},{'x' if i < 5 else 'y'}\n"
                                                                       for i in range(10)))
     assert cu.doc_groups(folder, max_groups=8)["d7"] == "y"
+
+
+def test_documents_are_read_one_file_at_a_time(make_corpus, monkeypatch):
+    folder = make_corpus({"a.txt": ARTICLE, "b.txt": ARTICLE, "c.txt": ARTICLE})
+    reads = []
+    real_read = cu.loading._read
+    monkeypatch.setattr(cu.loading, "_read", lambda file: reads.append(file.name) or real_read(file))
+    documents = cu.loading.iter_documents(folder)
+    assert next(documents).file == "a.txt" and reads == ["a.txt"]
+    assert [d.file for d in documents] == ["b.txt", "c.txt"]

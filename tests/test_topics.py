@@ -84,10 +84,44 @@ def test_choose_k_breaks_ties_towards_fewer_topics():
 
 def test_k_sweep_scores_every_run_and_caches_it(vocab, tmp_path):
     sweep = topics.k_sweep(DOCS, vocab, [2, 3], [1, 2], n_jobs=1, cache_dir=tmp_path, progress=False)
-    assert len(sweep) == 4 and set(sweep.columns) == {"k", "seed", "c_v", "c_npmi", "stability"}
+    assert len(sweep) == 4
+    assert set(sweep.columns) == {"units", "passes", "k", "seed", "c_v", "c_npmi", "stability", "inputs"}
     assert len(list(tmp_path.glob("k_sweep_*.csv"))) == 1
     again = topics.k_sweep(DOCS, vocab, [2, 3], [1, 2], n_jobs=1, cache_dir=tmp_path, progress=False)
     pd.testing.assert_frame_equal(sweep, again, check_dtype=False)
+
+
+def test_k_sweep_reuses_a_published_table_only_when_its_inputs_match(vocab, tmp_path):
+    published = tmp_path / "k_selection.csv"
+    sweep = topics.k_sweep(DOCS, vocab, [2, 3], [1, 2], n_jobs=1, progress=False)
+    sweep.assign(c_v=9.0).to_csv(published, index=False)  # a marker: reused tables keep it
+    reused = topics.k_sweep(DOCS, vocab, [2, 3], [1, 2], n_jobs=1, progress=False, published=published)
+    assert (reused["c_v"] == 9.0).all()
+    other = topics.k_sweep(DOCS, vocab, [2, 3], [1, 3], n_jobs=1, progress=False, published=published)
+    assert (other["c_v"] != 9.0).all() and other["inputs"].iloc[0] != sweep["inputs"].iloc[0]
+
+
+def test_k_sweep_of_two_unit_types_in_one_pool_matches_separate_sweeps(vocab):
+    small = topics.subset(vocab, range(len(vocab.bow) // 2 + 1))
+    joint = topics.k_sweep(None, {"all": vocab, "half": small}, [2, 3], [1, 2], reference=DOCS, n_jobs=2,
+                           progress=False)
+    for name, v in {"all": vocab, "half": small}.items():
+        alone = topics.k_sweep(DOCS, v, [2, 3], [1, 2], n_jobs=1, progress=False)
+        cols = ["units", "k", "seed", "c_v", "c_npmi", "stability"]
+        pd.testing.assert_frame_equal(joint.loc[joint["unit"] == name, cols].reset_index(drop=True), alone[cols])
+
+
+def test_lda_passes_shrink_with_corpus_size_within_bounds():
+    assert topics.lda_passes(53) == topics.lda_passes(250) == 10
+    assert topics.lda_passes(500) == 5
+    assert topics.lda_passes(100_000) == 2
+
+
+def test_sample_indices_keep_small_corpora_whole_and_sample_large_ones_reproducibly():
+    assert topics.sample_indices(175, 400, seed=1) == list(range(175))
+    sample = topics.sample_indices(10_000, 400, seed=1)
+    assert len(set(sample)) == 400 and sample == sorted(sample) and max(sample) < 10_000
+    assert sample == topics.sample_indices(10_000, 400, seed=1) != topics.sample_indices(10_000, 400, seed=2)
 
 
 def test_k_rule_recovers_two_planted_themes(vocab):
