@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import struct
 from pathlib import Path
+from typing import Any
 
+import matplotlib as mpl
 import pandas as pd
 
 from . import plots
@@ -23,14 +26,31 @@ def setup(outdir: str | Path) -> tuple[Path, Path]:
 
 def _show_figures_inline() -> None:
     """In a Jupyter kernel, display matplotlib Figures as PNG (the package builds figures without pyplot,
-    so the inline backend is never loaded by itself)."""
+    so the inline backend is never loaded by itself); a saved figure shows the bytes of its saved file."""
     try:
         from IPython import get_ipython
         from matplotlib_inline.backend_inline import set_matplotlib_formats
     except ImportError:
         return
-    if get_ipython() is not None:
-        set_matplotlib_formats("png")
+    shell = get_ipython()
+    if shell is None:
+        return
+    set_matplotlib_formats("png")
+    from matplotlib.figure import Figure
+
+    formatter = shell.display_formatter.formatters["image/png"]
+    render = formatter.lookup_by_type(Figure)
+    scale = mpl.rcParams["figure.dpi"] / mpl.rcParams["savefig.dpi"]
+
+    def png(fig: Figure) -> Any:
+        """The PNG that ``plots.save_figure`` wrote (shown at screen size), else a fresh rendering."""
+        saved = getattr(fig, "saved_png", None)
+        if saved is None:
+            return render(fig)
+        width, height = struct.unpack(">II", saved[16:24])  # the PNG header's IHDR chunk
+        return saved, {"width": round(width * scale), "height": round(height * scale)}
+
+    formatter.for_type(Figure, png)
 
 
 def is_seed_corpus(corpus: str | Path) -> bool:

@@ -57,6 +57,8 @@ def save_figure(fig: Figure, name: str, outdir: str | Path, caption: str,
             fig.savefig(target, format=fmt, metadata=metadata.get(fmt))
             _WRITTEN[target.resolve()] = caption
             written.append(target)
+            if fmt == "png":  # a notebook shows these very bytes instead of rendering the figure again
+                fig.saved_png = target.read_bytes()  # type: ignore[attr-defined]
     return written
 
 

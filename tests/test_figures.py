@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+from pathlib import Path
 
+import nbformat
 from matplotlib.figure import Figure
 
 from corpus_utils import plots
@@ -56,3 +59,18 @@ def test_manifest_keeps_other_notebooks_rows(tmp_path):
     plots.write_manifest(tmp_path, "02-b")
     lines = (tmp_path / "MANIFEST.csv").read_text().splitlines()
     assert [ln.split(",")[0] for ln in lines[1:]] == ["a.png", "a.svg", "b.html"]
+
+
+def test_saved_figure_keeps_the_bytes_of_its_png_for_display(tmp_path):
+    fig = _figure()
+    png, _ = plots.save_figure(fig, "demo", tmp_path, "caption")
+    assert fig.saved_png == png.read_bytes()
+
+
+def test_notebooks_show_the_saved_png_files_themselves():
+    root = Path(__file__).resolve().parent.parent
+    files = {hashlib.sha256(p.read_bytes()).hexdigest() for p in (root / "figures").glob("fig*.png")}
+    shown = {hashlib.sha256(base64.b64decode(out["data"]["image/png"])).hexdigest()
+             for cell in nbformat.read(root / "notebooks" / "04-figures.ipynb", as_version=4).cells
+             for out in cell.get("outputs", []) if "image/png" in out.get("data", {})}
+    assert files and files <= shown

@@ -1,5 +1,5 @@
 """Regeneration: the whole suite runs on another corpus into OUTDIR twice, independently and cold, to the same
-the committed figures/ and results/ untouched."""
+bytes, and leaves the committed figures/ and results/ untouched."""
 
 from __future__ import annotations
 
