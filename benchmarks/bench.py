@@ -118,16 +118,16 @@ def profiled_run(cmd: list[str], folder: Path, cwd: Path = ROOT) -> tuple[float,
     return seconds, peak, notebook_seconds(out), stage_table(profile, seconds)
 
 
-def fresh_clone_run(tmp: Path) -> tuple[float, float]:
+def fresh_clone_run(tmp: Path) -> tuple[float, float, dict[str, float]]:
     """`make figures` in a fresh clone of the committed repository (with this environment activated)."""
     clone = tmp / "clone"
     shutil.rmtree(clone, ignore_errors=True)
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
     venv = Path(sys.executable).parent.parent
     env = {"VIRTUAL_ENV": str(venv), "PATH": f"{venv / 'bin'}:{os.environ['PATH']}"}
-    seconds, peak, _ = run_measured(["make", "figures"], env=env, cwd=clone)
+    seconds, peak, out = run_measured(["make", "figures"], env=env, cwd=clone)
     shutil.rmtree(clone, ignore_errors=True)
-    return seconds, peak
+    return seconds, peak, notebook_seconds(out)
 
 
 def seeds_rep(corpus: Path, tmp: Path, rep: int) -> tuple[list[tuple], pd.DataFrame]:
@@ -142,8 +142,10 @@ def seeds_rep(corpus: Path, tmp: Path, rep: int) -> tuple[list[tuple], pd.DataFr
     full = tmp / f"full-{rep}"
     seconds, peak, _, stages = profiled_run(runner_cmd(corpus, full, *COLD), tmp)
     rows.append(("make figures, cold (every model refitted)", "total", rep, seconds, peak))
-    seconds, peak = fresh_clone_run(tmp)
+    seconds, peak, per_notebook = fresh_clone_run(tmp)
     rows.append(("make figures, fresh clone (committed sweep reused)", "total", rep, seconds, peak))
+    for stem, nb_seconds in per_notebook.items():  # as the runner timed them (memory: see the cold runs)
+        rows.append((stem, "notebook (fresh clone)", rep, nb_seconds, np.nan))
     for stem in NOTEBOOKS:  # each notebook alone, cold, on the outputs of the ones before it
         alone = tmp / f"nb-{rep}-{stem[:2]}"
         shutil.copytree(full, alone, ignore=shutil.ignore_patterns("cache"))

@@ -10,6 +10,8 @@ import pandas as pd
 
 from .profiling import stage
 
+MAX_CELLS = 20_000_000  # largest temporary array (cells) a resampling step builds: about 160 MB of floats
+
 
 @stage("stats")
 def vocabulary_overlap(tokens_by_doc: Mapping[str, Sequence[str]]) -> pd.DataFrame:
@@ -75,7 +77,8 @@ def bootstrap_group_means(values: np.ndarray, groups: Sequence[str], n_boot: int
     for group in dict.fromkeys(groups):
         block = values[groups == group]
         idx = rng.integers(0, len(block), size=(n_boot, len(block)))
-        boot = block[idx].mean(axis=1)
+        step = max(1, MAX_CELLS // max(block.size, 1))  # resample in batches: memory stays bounded
+        boot = np.concatenate([block[idx[i : i + step]].mean(axis=1) for i in range(0, n_boot, step)])
         for col in range(values.shape[1]):
             rows.append({"group": group, "column": col + 1, "mean": block[:, col].mean(),
                          "ci_low": np.percentile(boot[:, col], lo), "ci_high": np.percentile(boot[:, col], hi)})
@@ -115,17 +118,24 @@ def distinguishing(values: np.ndarray, groups: Sequence[str], columns: Sequence[
     """
     rng = np.random.default_rng(seed)
     groups = np.asarray(groups)
-    perms = np.array([rng.permutation(groups) for _ in range(n_perm)])
+    names = list(dict.fromkeys(groups))
+    codes = np.array([names.index(g) for g in groups]) if len(groups) else np.array([], dtype=int)
+    observed = {}
+    for code, group in enumerate(names):
+        inside = codes == code
+        observed[group] = values[inside].mean(axis=0) - values[~inside].mean(axis=0)
+    hits = {group: np.zeros(values.shape[1]) for group in names}
+    for _ in range(n_perm):  # one relabelling at a time (the same draws as permuting the labels themselves)
+        perm = rng.permutation(codes)
+        for code, group in enumerate(names):
+            mask = perm == code
+            hits[group] += (np.abs(values[mask].mean(axis=0) - values[~mask].mean(axis=0))
+                            >= np.abs(observed[group]) - 1e-12)
     rows = []
-    for group in dict.fromkeys(groups):
+    for group in names:
         inside = groups == group
-        observed = values[inside].mean(axis=0) - values[~inside].mean(axis=0)
-        hits = np.zeros(values.shape[1])
-        for perm in perms:
-            mask = perm == group
-            hits += np.abs(values[mask].mean(axis=0) - values[~mask].mean(axis=0)) >= np.abs(observed) - 1e-12
         for j, col in enumerate(columns):
             rows.append({"group": group, "column": col, "mean": values[inside, j].mean(),
-                         "mean_others": values[~inside, j].mean(), "diff": observed[j],
-                         "p_value": (hits[j] + 1) / (n_perm + 1)})
+                         "mean_others": values[~inside, j].mean(), "diff": observed[group][j],
+                         "p_value": (hits[group][j] + 1) / (n_perm + 1)})
     return pd.DataFrame(rows)
