@@ -72,7 +72,8 @@ lock:
 	touch $@
 
 check-env:
-	@$(PYTHON) -c 'import gensim, pandas, pyLDAvis, nbval, pytest, simplemma, jupytext' 2>/dev/null || { \
+	@$(PYTHON) -c 'import importlib.util as u, sys; sys.exit(any(u.find_spec(m) is None for m in \
+	  ("gensim", "pandas", "pyLDAvis", "nbval", "pytest", "simplemma", "jupytext")))' 2>/dev/null || { \
 	  echo "The active environment ($(VIRTUAL_ENV)$(CONDA_PREFIX)) lacks the project's packages."; \
 	  echo "Create it with 'conda env create -f environment.yml' or 'pip install -r requirements.txt',"; \
 	  echo "or deactivate it to let make build .venv."; exit 1; }

@@ -8,6 +8,9 @@ git), not into results/.
 
 * Memory is the peak of the summed resident memory of the whole process tree (runner, kernel, pool
   workers), sampled every 50 ms; stage memory is the kernel's own peak during the stage.
+* CPU is the user + system time of the whole process tree. Steal is the CPU time the hypervisor gave to
+  other guests while the run went on (Linux /proc/stat): on a shared virtual machine, wall times with a
+  large steal are slow for reasons outside the suite, which is why medians are reported.
 * Stages are measured inside the real notebooks: corpus_utils records each staged call when the
   environment variable CORPUS_UTILS_PROFILE names a file (see corpus_utils/profiling.py). Time outside
   every stage ("kernels, imports, glue") is the notebook total minus the staged time.
@@ -24,12 +27,14 @@ import argparse
 import os
 import platform
 import re
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -46,9 +51,35 @@ NOTEBOOKS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]-*.py"))
 COLD = ["--param", "REUSE_SWEEP=False"]
 
 
-def run_measured(cmd: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> tuple[float, float, str]:
-    """Run a command; return wall seconds, peak summed RSS of its process tree (MB) and its stdout."""
-    start = time.perf_counter()
+@dataclass
+class Measured:
+    """One measured run: wall seconds, peak MB of the process tree, CPU seconds of the tree, CPU seconds the
+    machine's hypervisor took away meanwhile (steal: on a shared virtual machine, a sign of a noisy run)."""
+
+    seconds: float
+    peak_mb: float
+    cpu_s: float
+    steal_s: float
+    stdout: str
+
+    def row(self, what: str, kind: str, rep: int) -> tuple:
+        """A row of the runs table."""
+        return (what, kind, rep, self.seconds, self.peak_mb, self.cpu_s, self.steal_s)
+
+
+def _steal_seconds() -> float:
+    """CPU time stolen from this machine so far, all cores (Linux /proc/stat; 0 elsewhere)."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()
+        return int(fields[8]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def run_measured(cmd: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> Measured:
+    """Run a command; measure wall time, peak summed RSS of its process tree, its CPU time and the steal."""
+    cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    steal0, start = _steal_seconds(), time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd,
                             env={**os.environ, **(env or {})})
     peak, root = 0.0, psutil.Process(proc.pid)
@@ -70,7 +101,9 @@ def run_measured(cmd: list[str], env: dict[str, str] | None = None, cwd: Path = 
     watcher.join()
     if proc.returncode != 0:
         raise RuntimeError(f"benchmark command failed: {' '.join(cmd)}\n{err[-2000:]}")
-    return seconds, peak, out
+    cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (cpu1.ru_utime + cpu1.ru_stime) - (cpu0.ru_utime + cpu0.ru_stime)
+    return Measured(seconds, peak, cpu, _steal_seconds() - steal0, out)
 
 
 def floor_notebook(folder: Path, name: str, source: str) -> Path:
@@ -110,24 +143,24 @@ def stage_table(profile: Path, total: float) -> pd.DataFrame:
     return table.reset_index(names="stage")
 
 
-def profiled_run(cmd: list[str], folder: Path, cwd: Path = ROOT) -> tuple[float, float, dict[str, float], pd.DataFrame]:
-    """Run the pipeline with stage profiling; total seconds, peak MB, per-notebook seconds, stage table."""
+def profiled_run(cmd: list[str], folder: Path, cwd: Path = ROOT) -> tuple[Measured, dict[str, float], pd.DataFrame]:
+    """Run the pipeline with stage profiling: the measurement, per-notebook seconds, stage table."""
     profile = folder / "profile.jsonl"
     profile.unlink(missing_ok=True)
-    seconds, peak, out = run_measured(cmd, env={"CORPUS_UTILS_PROFILE": str(profile)}, cwd=cwd)
-    return seconds, peak, notebook_seconds(out), stage_table(profile, seconds)
+    run = run_measured(cmd, env={"CORPUS_UTILS_PROFILE": str(profile)}, cwd=cwd)
+    return run, notebook_seconds(run.stdout), stage_table(profile, run.seconds)
 
 
-def fresh_clone_run(tmp: Path) -> tuple[float, float, dict[str, float]]:
+def fresh_clone_run(tmp: Path) -> tuple[Measured, dict[str, float]]:
     """`make figures` in a fresh clone of the committed repository (with this environment activated)."""
     clone = tmp / "clone"
     shutil.rmtree(clone, ignore_errors=True)
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
     venv = Path(sys.executable).parent.parent
     env = {"VIRTUAL_ENV": str(venv), "PATH": f"{venv / 'bin'}:{os.environ['PATH']}"}
-    seconds, peak, out = run_measured(["make", "figures"], env=env, cwd=clone)
+    run = run_measured(["make", "figures"], env=env, cwd=clone)
     shutil.rmtree(clone, ignore_errors=True)
-    return seconds, peak, notebook_seconds(out)
+    return run, notebook_seconds(run.stdout)
 
 
 def seeds_rep(corpus: Path, tmp: Path, rep: int) -> tuple[list[tuple], pd.DataFrame]:
@@ -137,20 +170,19 @@ def seeds_rep(corpus: Path, tmp: Path, rep: int) -> tuple[list[tuple], pd.DataFr
               "floor: imports only": floor_notebook(
                   tmp, "imports", "import pandas, gensim, matplotlib.pyplot, pyLDAvis, pyLDAvis.gensim_models")}
     for what, path in floors.items():
-        seconds, peak, _ = run_measured(notebook_cmd(path))
-        rows.append((what, "floor", rep, seconds, peak))
+        rows.append(run_measured(notebook_cmd(path)).row(what, "floor", rep))
     full = tmp / f"full-{rep}"
-    seconds, peak, _, stages = profiled_run(runner_cmd(corpus, full, *COLD), tmp)
-    rows.append(("make figures, cold (every model refitted)", "total", rep, seconds, peak))
-    seconds, peak, per_notebook = fresh_clone_run(tmp)
-    rows.append(("make figures, fresh clone (committed sweep reused)", "total", rep, seconds, peak))
+    run, _, stages = profiled_run(runner_cmd(corpus, full, *COLD), tmp)
+    rows.append(run.row("make figures, cold (every model refitted)", "total", rep))
+    run, per_notebook = fresh_clone_run(tmp)
+    rows.append(run.row("make figures, fresh clone (committed sweep reused)", "total", rep))
     for stem, nb_seconds in per_notebook.items():  # as the runner timed them (memory: see the cold runs)
-        rows.append((stem, "notebook (fresh clone)", rep, nb_seconds, np.nan))
+        rows.append((stem, "notebook (fresh clone)", rep, nb_seconds, np.nan, np.nan, np.nan))
     for stem in NOTEBOOKS:  # each notebook alone, cold, on the outputs of the ones before it
         alone = tmp / f"nb-{rep}-{stem[:2]}"
         shutil.copytree(full, alone, ignore=shutil.ignore_patterns("cache"))
-        seconds, peak, _ = run_measured(runner_cmd(corpus, alone, "--only", stem[:2], *COLD))
-        rows.append((stem, "notebook (cold)", rep, seconds, peak))
+        rows.append(run_measured(runner_cmd(corpus, alone, "--only", stem[:2], *COLD)).row(
+            stem, "notebook (cold)", rep))
         shutil.rmtree(alone)
     shutil.rmtree(full)
     return rows, stages.assign(rep=rep)
@@ -164,9 +196,10 @@ def scale_run(n_docs: int, tmp: Path, rep: int) -> tuple[dict, pd.DataFrame]:
     words = sum(len(p.read_text(encoding="utf-8").split()) for p in corpus.glob("*.txt"))
     cmd = ["make", "-s", "figures", f"CORPUS={corpus}", f"OUTDIR={out}",
            f"NOTEBOOK_ARGS=--param CACHE_DIR={out / 'cache'}"]
-    seconds, peak, per_nb, stages = profiled_run(cmd, tmp)
+    run, per_nb, stages = profiled_run(cmd, tmp)
     shutil.rmtree(out)
-    summary = {"documents": n_docs, "words": words, "rep": rep, "seconds": seconds, "peak_mb": peak,
+    summary = {"documents": n_docs, "words": words, "rep": rep, "seconds": run.seconds, "peak_mb": run.peak_mb,
+               "cpu_s": run.cpu_s, "steal_s": run.steal_s,
                **{f"{k} (s)": v for k, v in per_nb.items()}}
     return summary, stages.assign(documents=n_docs, rep=rep)
 
@@ -218,8 +251,9 @@ def main() -> int:
                 print(f"scale: {n_docs} documents, repetition {rep + 1}/{args.scale_reps}: "
                       f"{summary['seconds']:.0f} s, {summary['peak_mb']:.0f} MB", flush=True)
     if rows:
-        raw = pd.DataFrame(rows, columns=["what", "kind", "rep", "seconds", "peak_mb"])
-        medians = raw.groupby(["kind", "what"], sort=False)[["seconds", "peak_mb"]].median().round(1).reset_index()
+        raw = pd.DataFrame(rows, columns=["what", "kind", "rep", "seconds", "peak_mb", "cpu_s", "steal_s"])
+        medians = raw.groupby(["kind", "what"], sort=False)[["seconds", "peak_mb", "cpu_s", "steal_s"]].median()
+        medians = medians.round(1).reset_index()
         stages = pd.concat(seed_stages, ignore_index=True)
         stage_medians = stages.groupby("stage", sort=False)[["seconds", "peak_mb", "worker_peak_mb"]].median()
         stage_medians = stage_medians.round(1).reset_index()
@@ -227,7 +261,7 @@ def main() -> int:
         medians.to_csv(out_dir / "bench_medians.csv", index=False)
         stage_medians.to_csv(out_dir / "bench_stages.csv", index=False)
         print(f"\nSeeds: medians of {args.reps} repetitions on this machine ({machine}); memory = peak of the "
-              "process tree:")
+              "process tree; cpu = CPU seconds of the tree; steal = CPU seconds the hypervisor took meanwhile:")
         print(medians.to_string(index=False))
         print("\nSeeds: stages inside the cold `make figures` (medians; memory = the kernel's own peak in the stage):")
         print(stage_medians.to_string(index=False))

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib as mpl
-import matplotlib.pyplot as plt
+import matplotlib.style
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -29,7 +29,7 @@ TYPE_HATCHES = {
 def use_style() -> None:
     """Apply the suite's matplotlib style (``corpus_utils/data/corpus.mplstyle``)."""
     with resources.as_file(resources.files("corpus_utils.data").joinpath("corpus.mplstyle")) as style:
-        plt.style.use(str(style))
+        matplotlib.style.use(str(style))
     mpl.rcParams["svg.hashsalt"] = "corpus-utils"
 
 

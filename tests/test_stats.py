@@ -62,3 +62,11 @@ def test_cooccurrence_graph_links_actors_named_in_one_section():
                              "type": ["external power"] * 3, "mentions": [1, 1, 1]})
     graph = actors.cooccurrence_graph(mentions)
     assert graph["China"]["Russia"]["weight"] == 1 and graph.nodes["Russia"]["units"] == 2
+
+
+def test_bootstrap_in_small_batches_gives_the_same_intervals(monkeypatch):
+    rng = np.random.default_rng(3)
+    values, groups = rng.random((60, 4)), rng.choice(["a", "b"], 60)
+    whole = stats.bootstrap_group_means(values, groups, n_boot=500, seed=1)
+    monkeypatch.setattr(stats, "MAX_CELLS", 50)  # a few resamples per batch
+    pd.testing.assert_frame_equal(stats.bootstrap_group_means(values, groups, n_boot=500, seed=1), whole)
