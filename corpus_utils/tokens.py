@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -235,22 +239,47 @@ def _runs_of(job: tuple[Sequence[str], frozenset[str]]) -> list[list[list[str]]]
     return [[r for s in lemma_sentences(t) for r in content_runs(s, stop)] for t in texts]
 
 
+def _runs_key(texts: Sequence[str], stop: frozenset[str]) -> str:
+    """Digest of everything content-word runs depend on: texts, stopwords, this module, its data, simplemma."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256()
+    data = resources.files("corpus_utils.data")
+    for part in (Path(__file__).read_bytes(), data.joinpath("entities.csv").read_bytes(),
+                 version("simplemma").encode(), "\n".join(sorted(stop)).encode()):
+        digest.update(hashlib.sha256(part).digest())
+    for text in texts:
+        digest.update(hashlib.sha256(text.encode("utf-8")).digest())
+    return digest.hexdigest()[:16]
+
+
 @stage("tokens")
-def unit_runs(texts: Iterable[str], stopwords: frozenset[str] | None = None,
-              n_jobs: int = 2) -> list[list[list[str]]]:
+def unit_runs(texts: Iterable[str], stopwords: frozenset[str] | None = None, n_jobs: int = 2,
+              cache_dir: str | Path | None = None) -> list[list[list[str]]]:
     """Per text, its content-word runs (lemmas, curated entities merged, stopwords removed); a large corpus
-    is tokenised in ``n_jobs`` processes, in chunks, and comes back in the order of the texts."""
+    is tokenised in ``n_jobs`` processes, in chunks, and comes back in the order of the texts. With
+    ``cache_dir``, the runs are kept there as JSON keyed by every input, so the next notebook reads them."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     stop = general_stopwords() if stopwords is None else stopwords
     texts = list(texts)
+    path = Path(cache_dir) / f"runs_{_runs_key(texts, stop)}.json" if cache_dir is not None else None
+    if path is not None and path.exists():
+        return json.loads(path.read_text(encoding="utf-8"))
     if n_jobs <= 1 or sum(len(t) for t in texts) < PARALLEL_CHARS:
-        return _runs_of((texts, stop))
-    size = max(1, len(texts) // (8 * n_jobs))
-    chunks = [(texts[i : i + size], stop) for i in range(0, len(texts), size)]
-    with ProcessPoolExecutor(n_jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-        return [unit for part in pool.map(_runs_of, chunks) for unit in part]
+        runs = _runs_of((texts, stop))
+    else:
+        size = max(1, len(texts) // (8 * n_jobs))
+        chunks = [(texts[i : i + size], stop) for i in range(0, len(texts), size)]
+        with ProcessPoolExecutor(n_jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            runs = [unit for part in pool.map(_runs_of, chunks) for unit in part]
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps(runs, ensure_ascii=False), encoding="utf-8")
+        partial.replace(path)  # atomic: a reader never sees half a file
+    return runs
 
 
 @stage("tokens")
@@ -263,15 +292,17 @@ def tokenize_units(
     drop_terms: Iterable[str] = (),
     runs: Sequence[list[list[str]]] | None = None,
     n_jobs: int = 2,
+    cache_dir: str | Path | None = None,
 ) -> Tokenized:
     """Modelling tokens per text: lemmas, curated entities, learned phrases, minus general and corpus stopwords.
 
     ``extra_stopwords`` join the general list (before phrases are learned); ``drop_terms`` are removed
     afterwards with the corpus stopwords (e.g. corpus stopwords derived at section level, applied to
-    paragraphs). ``runs`` reuses the output of ``unit_runs(texts)`` (general stopwords only) if at hand.
+    paragraphs). ``runs`` reuses the output of ``unit_runs(texts)`` (general stopwords only) if at hand;
+    ``cache_dir`` is passed on to ``unit_runs``.
     """
     if runs is None or extra_stopwords:
-        runs = unit_runs(texts, general_stopwords() | frozenset(extra_stopwords), n_jobs=n_jobs)
+        runs = unit_runs(texts, general_stopwords() | frozenset(extra_stopwords), n_jobs=n_jobs, cache_dir=cache_dir)
     model, phrases = learn_phrases([r for u in runs for r in u], phrase_min_count, phrase_threshold)
     content = [[t for r in u for t in model[r]] for u in runs]
     corpus_stop = document_frequency_stopwords(content, max_df)

@@ -30,6 +30,7 @@
 # %% tags=["parameters"]
 CORPUS = "../seeds"
 OUTDIR = ".."
+CACHE_DIR = "../.cache"  # tokenised text is kept here (keyed by its inputs) for notebooks 02 and 03
 MAX_DF = 0.6
 PHRASE_MIN_COUNT = 3
 PHRASE_THRESHOLD = 0.5
@@ -116,7 +117,7 @@ paragraphs.groupby(paragraphs["doc_id"].map(groups))["n_words"].describe()[["cou
 # handful of phrases in ~8,000 words; this grid shows how many phrases each setting finds:
 
 # %%
-runs = tokens.unit_runs(sections["text"])
+runs = tokens.unit_runs(sections["text"], cache_dir=CACHE_DIR)
 tokens.phrase_grid([r for unit in runs for r in unit], [2, 3, 5, 20], [0.3, 0.5, 0.7])
 
 # %% [markdown]

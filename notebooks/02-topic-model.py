@@ -77,9 +77,9 @@ sections = cu.load_corpus(CORPUS)
 paragraphs = cu.load_paragraphs(CORPUS)
 labels = cu.doc_labels(CORPUS)
 groups = cu.doc_groups(CORPUS)  # the articles here; metadata groups on a corpus of many documents
-section_tok = tokens.tokenize_units(sections["text"], max_df=MAX_DF)
+section_tok = tokens.tokenize_units(sections["text"], max_df=MAX_DF, cache_dir=CACHE_DIR)
 paragraph_tok = tokens.tokenize_units(paragraphs["text"], max_df=MAX_DF,
-                                      drop_terms=section_tok.corpus_stopwords["term"])
+                                      drop_terms=section_tok.corpus_stopwords["term"], cache_dir=CACHE_DIR)
 units = {"sections": (sections, section_tok), "paragraphs": (paragraphs, paragraph_tok)}
 vocabs = {name: topics.build_vocabulary(tok.tokens, no_below=NO_BELOW) for name, (_, tok) in units.items()}
 KS = topics.k_range(K_MIN, K_MAX, n_units=len(sections))  # at least 4 sections per topic

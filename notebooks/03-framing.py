@@ -35,6 +35,7 @@
 # %% tags=["parameters"]
 CORPUS = "../seeds"
 OUTDIR = ".."
+CACHE_DIR = "../.cache"  # tokenised text cached by notebook 01 (keyed by its inputs)
 VALIDATION = "../validation"
 SEED = 42
 N_BOOT = 2000
@@ -177,7 +178,7 @@ plots.plot_function_mix(framing.function_mix(unit_groups, sources, labels), {})
 # zero count replaced by 0.5 so that terms found in one article only get a finite ratio.
 
 # %%
-content = tokens.tokenize_units(sections["text"], max_df=1.0).tokens
+content = tokens.tokenize_units(sections["text"], max_df=1.0, cache_dir=CACHE_DIR).tokens
 by_doc = stats.pool_by_doc(unit_groups, content)
 key_columns = ["doc_id", "term", "freq_target", "freq_reference", "g2", "log_ratio", "p_value"]
 key_tables = []

@@ -72,3 +72,14 @@ def test_scale_corpus_has_the_requested_documents_and_marks_repeats(tmp_path):
     assert set(meta["group"]) <= {"Wikipedia", "Lee news", "Python docs"}
     assert pd.read_csv(tmp_path / "metadata.csv")["doc_id"].tolist() == meta["doc_id"].tolist()
     assert len(module.pool()) > 5000
+
+
+def test_cached_runs_are_read_back_identical_and_keyed_by_the_texts(tmp_path, monkeypatch):
+    texts = ["The Shanghai Cooperation Organization met in Astana.", "Border guards trained together."]
+    first = tokens.unit_runs(texts, cache_dir=tmp_path)
+    assert len(list(tmp_path.glob("runs_*.json"))) == 1
+    monkeypatch.setattr(tokens, "_runs_of", lambda job: pytest.fail("recomputed despite the cache"))
+    assert tokens.unit_runs(texts, cache_dir=tmp_path) == first
+    monkeypatch.undo()
+    tokens.unit_runs([*texts, "Another text."], cache_dir=tmp_path)
+    assert len(list(tmp_path.glob("runs_*.json"))) == 2
