@@ -85,6 +85,32 @@ def bootstrap_group_means(values: np.ndarray, groups: Sequence[str], n_boot: int
     return pd.DataFrame(rows)
 
 
+@stage("stats")
+def bootstrap_over_runs(center: np.ndarray, runs: np.ndarray, groups: Sequence[str], n_boot: int = 2000,
+                        seed: int = 0, level: float = 0.95) -> pd.DataFrame:
+    """Group means of ``center`` (units x columns) with percentile intervals whose replicates each draw one run
+    of ``runs`` (runs x units x columns, e.g. the seeds of a topic ensemble) and resample units within the
+    group: the interval carries the variation between seeds as well as between units.
+
+    Returns group, column (1-based), mean, ci_low, ci_high.
+    """
+    rng = np.random.default_rng(seed)
+    groups = np.asarray(groups)
+    lo, hi = (1 - level) / 2 * 100, (1 + level) / 2 * 100
+    rows = []
+    for group in dict.fromkeys(groups):
+        block = runs[:, groups == group, :]
+        pick = rng.integers(0, block.shape[0], size=n_boot)
+        idx = rng.integers(0, block.shape[1], size=(n_boot, block.shape[1]))
+        step = max(1, MAX_CELLS // max(block.shape[1] * block.shape[2], 1))
+        boot = np.concatenate([block[pick[i : i + step, None], idx[i : i + step]].mean(axis=1)
+                               for i in range(0, n_boot, step)])
+        for col in range(center.shape[1]):
+            rows.append({"group": group, "column": col + 1, "mean": center[groups == group, col].mean(),
+                         "ci_low": np.percentile(boot[:, col], lo), "ci_high": np.percentile(boot[:, col], hi)})
+    return pd.DataFrame(rows)
+
+
 def between_group_share(values: np.ndarray, groups: Sequence[str]) -> float:
     """Share of the total sum of squares (all columns) that lies between group means (eta squared)."""
     groups = np.asarray(groups)

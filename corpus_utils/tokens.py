@@ -309,3 +309,16 @@ def tokenize_units(
     drop = frozenset(corpus_stop["term"]) | frozenset(drop_terms)
     tokens = [[t for t in toks if t not in drop] for toks in content]
     return Tokenized(tokens, phrases, corpus_stop)
+
+
+def max_df_choices(unit_tokens: Sequence[Sequence[str]], options: Sequence[float],
+                   protected: Iterable[str] = ()) -> pd.DataFrame:
+    """What each document-frequency cut-off would remove from tokens that have none yet: max_df, how many
+    terms, which, and which of them are in ``protected`` (e.g. the codebook's frame words)."""
+    keep = frozenset(protected)
+    rows = []
+    for option in options:
+        removed = document_frequency_stopwords(unit_tokens, option)["term"].tolist()
+        rows.append({"max_df": option, "terms_removed": len(removed), "removed": ", ".join(removed),
+                     "frame_words_removed": ", ".join(t for t in removed if t in keep)})
+    return pd.DataFrame(rows)

@@ -1,15 +1,10 @@
-"""Topics: gensim LDA on small corpora: dictionary, K sweep (coherence and stability), final model, pyLDAvis."""
+"""Topics: gensim LDA on small corpora: vocabulary, seeded fits, the K sweep and the rule that chooses K,
+and the tables that describe topics (terms by relevance and FREX, representative units)."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-import logging
-import sys
-import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -17,40 +12,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import caching, topic_metrics
 from .profiling import stage
+from .progress import Progress
 
-LDA_DEFAULTS: dict[str, Any] = {"passes": 10, "iterations": 100, "alpha": "symmetric", "eta": None,
-                                "chunksize": 2000, "eval_every": None}
-logging.getLogger("gensim").setLevel(logging.WARNING)
-
-
-def log(message: str) -> None:
-    """Timings of long steps on the process's stderr, outside notebooks only: inside a Jupyter kernel they
-    would become notebook output that changes from run to run (the notebook shows ``Progress`` instead)."""
-    if "ipykernel" not in sys.modules and sys.__stderr__ is not None:
-        print(f"[corpus_utils] {message}", file=sys.__stderr__, flush=True)
-
-
-class Progress:
-    """One line of progress in a notebook, updated in place; it ends with the same text whether the work
-    was done or read from the cache, so stored notebooks do not depend on the cache."""
-
-    def __init__(self, text: str) -> None:
-        self.handle = None
-        if "ipykernel" in sys.modules:
-            from IPython.display import Pretty, display
-
-            self.handle = display(Pretty(text), display_id=True)
-
-    def update(self, text: str) -> None:
-        """Replace the line (in a notebook) or log it (elsewhere)."""
-        if self.handle is not None:
-            from IPython.display import Pretty
-
-            self.handle.update(Pretty(text))
-        else:
-            log(text)
-
+# chunksize is set per corpus by lda_chunksize: small batches give many online updates per pass. With one batch
+# per pass (the old chunksize 2000) a 53-unit corpus got ten updates in all, and seeds disagreed at random.
+LDA_DEFAULTS: dict[str, Any] = {"passes": 20, "iterations": 100, "alpha": "symmetric", "eta": None,
+                                "eval_every": None}
+UPDATES_PER_PASS = 50
+CRITERIA = ("c_v", "c_npmi", "stability", "exclusivity")
+_CODE = ("topics", "topic_metrics")  # the code every key below depends on
 
 @dataclass
 class Vocabulary:
@@ -92,8 +64,13 @@ def fit_lda(vocab: Vocabulary, k: int, seed: int, **params: Any) -> Any:
     """A gensim LdaModel (single process, so a fixed seed gives the same model every time)."""
     from gensim.models import LdaModel
 
-    return LdaModel(vocab.bow, id2word=vocab.dictionary, num_topics=k, random_state=seed,
-                    **{**LDA_DEFAULTS, **params})
+    settings = {**LDA_DEFAULTS, "chunksize": lda_chunksize(len(vocab.bow)), **params}
+    return LdaModel(vocab.bow, id2word=vocab.dictionary, num_topics=k, random_state=seed, **settings)
+
+
+def lda_chunksize(n_units: int, updates: int = UPDATES_PER_PASS) -> int:
+    """Units per online update: about ``updates`` updates per pass, at least one unit each."""
+    return max(1, n_units // updates)
 
 
 def top_terms(model: Any, n: int = 10) -> list[list[str]]:
@@ -101,69 +78,7 @@ def top_terms(model: Any, n: int = 10) -> list[list[str]]:
     return [[term for term, _ in model.show_topic(t, topn=n)] for t in range(model.num_topics)]
 
 
-def average_jaccard(r1: Sequence[str], r2: Sequence[str], depth: int | None = None) -> float:
-    """Average Jaccard of two rankings over depths 1..depth (Greene, O'Callaghan & Cunningham 2014)."""
-    depth = depth or min(len(r1), len(r2))
-    total = 0.0
-    for d in range(1, depth + 1):
-        a, b = set(r1[:d]), set(r2[:d])
-        total += len(a & b) / len(a | b)
-    return total / depth
-
-
-def ranking_agreement(run1: Sequence[Sequence[str]], run2: Sequence[Sequence[str]]) -> float:
-    """Agreement of two topic models: mean average-Jaccard of topics matched by the Hungarian algorithm."""
-    from scipy.optimize import linear_sum_assignment
-
-    sim = np.array([[average_jaccard(a, b) for b in run2] for a in run1])
-    rows, cols = linear_sum_assignment(sim, maximize=True)
-    return float(sim[rows, cols].mean())
-
-
-def coherence_scores(topics: Sequence[Sequence[Sequence[str]]], unit_tokens: Sequence[Sequence[str]],
-                     dictionary: Any, measure: str) -> list[float]:
-    """Mean coherence of each model's topics, all models scored from one shared co-occurrence count."""
-    from gensim.models.coherencemodel import CoherenceModel
-
-    flat = [t for model_topics in topics for t in model_topics]
-    cm = CoherenceModel(topics=flat, texts=[list(u) for u in unit_tokens], dictionary=dictionary,
-                        coherence=measure, processes=1, topn=len(flat[0]))
-    per_topic = cm.get_coherence_per_topic()
-    out, start = [], 0
-    for model_topics in topics:
-        out.append(float(np.mean(per_topic[start : start + len(model_topics)])))
-        start += len(model_topics)
-    return out
-
-
-def cache_key(**parts: Any) -> str:
-    """A short sha256 of the JSON of the inputs (and gensim's version): the name of a cache entry."""
-    import gensim
-
-    text = json.dumps({**parts, "gensim": gensim.__version__}, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def cached_frame(folder: str | Path | None, key: str, compute: Callable[[], pd.DataFrame],
-                 published: str | Path | None = None, prefix: str = "") -> pd.DataFrame:
-    """The frame for ``key``: from ``published`` if that table exists and its ``inputs`` column is ``key``,
-    else from ``folder/{prefix}{key}.csv``, else computed (and written there)."""
-    if published is not None and Path(published).exists():
-        table = pd.read_csv(published, dtype={"inputs": str})
-        if "inputs" in table and len(table) and set(table["inputs"].astype(str)) == {key}:
-            return table
-    if folder is None:
-        return compute()
-    path = Path(folder) / f"{prefix}{key}.csv"
-    if path.exists():
-        return pd.read_csv(path, dtype={"inputs": str})
-    frame = compute()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(path, index=False)
-    return frame
-
-
-def lda_passes(n_units: int, budget: int = 2500, most: int = 10, least: int = 2) -> int:
+def lda_passes(n_units: int, budget: int = 2500, most: int = 20, least: int = 2) -> int:
     """Passes for an LDA fit: ``most`` on a small corpus, ``budget / n_units`` as it grows, at least ``least``."""
     return int(min(most, max(least, budget // max(n_units, 1))))
 
@@ -180,81 +95,65 @@ def subset(vocab: Vocabulary, indices: Sequence[int]) -> Vocabulary:
     return Vocabulary(vocab.dictionary, [vocab.bow[i] for i in indices], vocab.removed, vocab.summary)
 
 
-_SHARED: dict[str, Any] = {}  # inputs of pool workers, inherited through fork rather than pickled per task
+def cached_frame(path: str | Path | None, key: str, compute: Any, reuse: bool = True) -> pd.DataFrame:
+    """The table for ``key``: from the CSV at ``path`` if it exists, its ``inputs`` column is ``key`` and
+    (``reuse``), else computed and written there atomically."""
+    if path is not None and reuse and Path(path).exists():
+        table = pd.read_csv(path, dtype={"inputs": str})
+        if "inputs" in table and len(table) and set(table["inputs"].astype(str)) == {key}:
+            return table
+    frame = compute()
+    if path is not None:
+        caching.atomic_write(path, frame.to_csv(index=False))
+    return frame
 
 
-def _fit_top_terms(job: tuple[str, int, int, dict[str, Any], int]) -> list[list[str]]:
-    """Worker: fit one model and return its top terms (top level, so a process pool can run it)."""
+def _sweep_fit(job: tuple[str, int, int, dict[str, Any], int]) -> tuple[list[list[str]], float]:
+    """Worker: fit one model; its top terms and mean exclusivity."""
     unit, k, seed, params, topn = job
-    return top_terms(fit_lda(_SHARED["vocabs"][unit], k, seed, **params), topn)
-
-
-def _pool(n_jobs: int) -> Any:
-    """A process pool that forks (so workers inherit ``_SHARED``)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    return ProcessPoolExecutor(n_jobs, mp_context=multiprocessing.get_context("fork"))
-
-
-def _fit_tasks(vocabs: Mapping[str, Vocabulary], tasks: Sequence[tuple[str, int, int, dict[str, Any], int]],
-               n_jobs: int) -> list[list[list[str]]]:
-    """Top terms for each (unit, K, seed, params, topn) task, in task order, fitted in ``n_jobs`` processes."""
-    _SHARED["vocabs"] = vocabs
-    try:
-        if n_jobs <= 1:
-            return [_fit_top_terms(t) for t in tasks]
-        # largest fits first, so that no worker is left alone with a long fit at the end
-        order = sorted(range(len(tasks)), key=lambda i: (-len(vocabs[tasks[i][0]].bow) * tasks[i][3].get(
-            "passes", LDA_DEFAULTS["passes"]), -tasks[i][1], i))
-        with _pool(n_jobs) as pool:
-            done = list(pool.map(_fit_top_terms, [tasks[i] for i in order]))
-        results: list[list[list[str]]] = [[] for _ in tasks]
-        for i, terms in zip(order, done, strict=True):
-            results[i] = terms
-        return results
-    finally:
-        _SHARED.pop("vocabs", None)
-
-
-def fit_many(vocab: Vocabulary, jobs: Sequence[tuple[int, int]], params: dict[str, Any], topn: int,
-             n_jobs: int = 2, progress: bool = True) -> dict[tuple[int, int], list[list[str]]]:
-    """Top terms of one model per (K, seed), fitted in ``n_jobs`` processes (each fit is seeded, so the
-    result does not depend on scheduling)."""
-    start = time.perf_counter()
-    results = _fit_tasks({"": vocab}, [("", k, s, params, topn) for k, s in jobs], n_jobs)
-    if progress:
-        log(f"fitted {len(jobs)} models in {time.perf_counter() - start:.1f} s")
-    return dict(zip(jobs, results, strict=True))
+    model = fit_lda(caching.SHARED["vocabs"][unit], k, seed, **params)
+    return top_terms(model, topn), float(topic_metrics.exclusivity(model.get_topics(), topn).mean())
 
 
 def _coherence_task(job: tuple[str, str]) -> list[float]:
     """Worker: one coherence measure for every model of one unit type."""
     unit, measure = job
-    return coherence_scores(_SHARED["runs"][unit], _SHARED["reference"], _SHARED["ref_dict"], measure)
+    return topic_metrics.coherence_scores(caching.SHARED["runs"][unit], caching.SHARED["reference"],
+                                          caching.SHARED["ref_dict"], measure)
 
 
 @stage("K sweep")
-def k_sweep(unit_tokens: Sequence[Sequence[str]] | None, vocab: Vocabulary | Mapping[str, Vocabulary],
-            ks: Sequence[int], seeds: Sequence[int], reference: Sequence[Sequence[str]] | None = None,
-            topn: int = 10, n_jobs: int = 2, cache_dir: str | Path | None = None, progress: bool = True,
-            published: str | Path | None = None, passes_budget: int | None = None,
+def k_sweep(vocabs: Mapping[str, Vocabulary], ks: Sequence[int], seeds: Sequence[int],
+            reference: Sequence[Sequence[str]], topn: int = 10, n_jobs: int = 2, path: str | Path | None = None,
+            reuse: bool = True, progress: bool = True, passes_budget: int | None = None,
             **params: Any) -> pd.DataFrame:
-    """Every (unit type, K, seed) run: c_v and c_npmi coherence and stability (mean agreement with the other seeds).
+    """Every (unit type, K, seed) run scored by c_v and c_npmi coherence, stability and exclusivity.
 
-    ``vocab`` is one vocabulary, or a mapping unit name -> vocabulary whose runs are fitted in one pool.
-    Coherence is measured on ``reference`` texts (default: ``unit_tokens``), so that models fitted on
-    different units are scored against the same co-occurrence counts. With ``passes_budget``, each unit
-    type gets ``lda_passes(units, passes_budget)`` passes. The result is cached in ``cache_dir`` and
-    reused from ``published`` (the table the caller writes), both keyed by every input.
+    Parameters
+    ----------
+    vocabs : unit type name -> Vocabulary; the runs of all unit types are fitted in one process pool.
+    ks, seeds : the numbers of topics and the seeds to fit for each unit type.
+    reference : texts (token lists) on which coherence is measured for every unit type, so that models
+        fitted on different units are scored against the same co-occurrence counts.
+    topn : top terms per topic used by coherence, stability and exclusivity.
+    n_jobs : processes for the fits and the coherence scoring.
+    path : a CSV the table is written to and reused from when its ``inputs`` column equals the key of the
+        current inputs (the bags of words, reference, K values, seeds, settings, the code of this module and
+        of ``topic_metrics``, gensim's version); ``reuse=False`` refits regardless.
+    passes_budget : if given, each unit type gets ``lda_passes(units, passes_budget)`` passes.
+    params : further LdaModel settings.
+
+    Stability of a run is its mean ranking agreement (``topic_metrics.ranking_agreement``) with the runs of
+    the other seeds at the same unit type and K; exclusivity is stm's, averaged over the run's topics.
     """
-    vocabs = dict(vocab) if isinstance(vocab, Mapping) else {"": vocab}
-    reference = [list(u) for u in (reference if reference is not None else unit_tokens or [])]
+    reference = [list(u) for u in reference]
     unit_params = {name: {**params, **({"passes": lda_passes(len(v.bow), passes_budget)} if passes_budget else {})}
                    for name, v in vocabs.items()}
-    key = cache_key(bow={n: v.bow for n, v in vocabs.items()}, reference=reference, ks=list(ks), seeds=list(seeds),
-                    topn=topn, params={n: {**LDA_DEFAULTS, **p} for n, p in unit_params.items()},
-                    vocab={n: sorted(v.dictionary.token2id) for n, v in vocabs.items()})
+    settings = {n: {**LDA_DEFAULTS, "chunksize": lda_chunksize(len(v.bow)), **unit_params[n]}
+                for n, v in vocabs.items()}
+    key = caching.cache_key(_CODE, bow={n: v.bow for n, v in vocabs.items()}, reference=reference, ks=list(ks),
+                            seeds=list(seeds), topn=topn, params=settings,
+                            vocab={n: sorted(v.dictionary.token2id) for n, v in vocabs.items()})
     n_runs = len(ks) * len(seeds) * len(vocabs)
     n_units = "+".join(str(len(v.bow)) for v in vocabs.values())
     bar = Progress(f"K sweep: {n_runs} runs ({n_units} units) ...") if progress else None
@@ -265,54 +164,43 @@ def k_sweep(unit_tokens: Sequence[Sequence[str]] | None, vocab: Vocabulary | Map
         if bar:
             bar.update(f"K sweep: fitting {n_runs} models on {n_units} units in {n_jobs} processes ...")
         jobs = [(name, k, s) for name in vocabs for k in ks for s in seeds]
-        t0 = time.perf_counter()
-        fitted = _fit_tasks(vocabs, [(n, k, s, unit_params[n], topn) for n, k, s in jobs], n_jobs)
-        terms = dict(zip(jobs, fitted, strict=True))
-        if progress:
-            log(f"fitted {len(jobs)} models in {time.perf_counter() - t0:.1f} s")
+        with caching.shared(vocabs=vocabs):
+            fitted = caching.pool_map(_sweep_fit, [(n, k, s, unit_params[n], topn) for n, k, s in jobs], n_jobs,
+                                      cost=lambda t: len(vocabs[t[0]].bow) * t[1])
+        terms = {job: f[0] for job, f in zip(jobs, fitted, strict=True)}
+        excl = {job: f[1] for job, f in zip(jobs, fitted, strict=True)}
         if bar:
             bar.update(f"K sweep: scoring coherence of {n_runs} models ...")
-        t0 = time.perf_counter()
-        _SHARED.update(runs={n: [terms[(n, k, s)] for k in ks for s in seeds] for n in vocabs},
-                       reference=reference, ref_dict=Dictionary(reference))
         measures = [(n, m) for n in vocabs for m in ("c_v", "c_npmi")]
-        try:
-            if n_jobs <= 1:
-                scored = [_coherence_task(j) for j in measures]
-            else:
-                with _pool(n_jobs) as pool:
-                    scored = list(pool.map(_coherence_task, measures))
-        finally:
-            for name in ("runs", "reference", "ref_dict"):
-                _SHARED.pop(name, None)
-        coherence = dict(zip(measures, scored, strict=True))
-        if progress:
-            log(f"scored coherence of {n_runs} models in {time.perf_counter() - t0:.1f} s")
+        with caching.shared(runs={n: [terms[(n, k, s)] for k in ks for s in seeds] for n in vocabs},
+                            reference=reference, ref_dict=Dictionary(reference)):
+            coherence = dict(zip(measures, caching.pool_map(_coherence_task, measures, n_jobs), strict=True))
         rows = []
         for name, v in vocabs.items():
             for ki, k in enumerate(ks):
                 agree = np.eye(len(seeds))
                 for i, j in combinations(range(len(seeds)), 2):
-                    agree[i, j] = agree[j, i] = ranking_agreement(terms[(name, k, seeds[i])],
-                                                                  terms[(name, k, seeds[j])])
+                    agree[i, j] = agree[j, i] = topic_metrics.ranking_agreement(terms[(name, k, seeds[i])],
+                                                                                terms[(name, k, seeds[j])])
                 for i, s in enumerate(seeds):
-                    stability = (agree[i].sum() - 1) / (len(seeds) - 1) if len(seeds) > 1 else float("nan")
                     n = ki * len(seeds) + i
-                    rows.append({"unit": name, "units": len(v.bow),
-                                 "passes": {**LDA_DEFAULTS, **unit_params[name]}["passes"], "k": k, "seed": s,
-                                 "c_v": coherence[(name, "c_v")][n], "c_npmi": coherence[(name, "c_npmi")][n],
-                                 "stability": stability})
+                    rows.append({"unit": name, "units": len(v.bow), "passes": settings[name]["passes"], "k": k,
+                                 "seed": s, "c_v": coherence[(name, "c_v")][n],
+                                 "c_npmi": coherence[(name, "c_npmi")][n],
+                                 "stability": (agree[i].sum() - 1) / (len(seeds) - 1) if len(seeds) > 1 else np.nan,
+                                 "exclusivity": excl[(name, k, s)]})
         return pd.DataFrame(rows).round(4).assign(inputs=key)
 
-    frame = cached_frame(cache_dir, key, compute, published, prefix="k_sweep_")
+    frame = cached_frame(path, key, compute, reuse)
     if bar:
         bar.update(f"K sweep: {n_runs} runs on {n_units} units, scored")
-    return frame if not isinstance(vocab, Vocabulary) else frame.drop(columns=["unit"], errors="ignore")
+    return frame
 
 
 def summarise_sweep(sweep: pd.DataFrame, by: Sequence[str] = ("k",)) -> pd.DataFrame:
-    """Per K (or per unit type and K): mean, min and max over seeds of c_v, c_npmi and stability."""
-    stats = sweep.groupby(list(by))[["c_v", "c_npmi", "stability"]].agg(["mean", "min", "max"])
+    """Per K (or per unit type and K): mean, min and max over seeds of each criterion in the sweep."""
+    criteria = [c for c in CRITERIA if c in sweep]
+    stats = sweep.groupby(list(by))[criteria].agg(["mean", "min", "max"])
     stats.columns = [f"{m}_{s}" for m, s in stats.columns]
     return stats.reset_index()
 
@@ -320,48 +208,99 @@ def summarise_sweep(sweep: pd.DataFrame, by: Sequence[str] = ("k",)) -> pd.DataF
 def choose_k(sweep: pd.DataFrame, by: Sequence[str] = ("k",)) -> tuple[dict[str, Any], pd.DataFrame]:
     """The run settings (K, or unit type and K) with the best combined score, and the score table.
 
-    Rule: average c_v, c_npmi and stability over seeds; min-max scale each criterion over all
-    candidates (1 = best candidate, 0 = worst; a criterion flat over candidates scores 0); the score
-    is the mean of the three scaled criteria. The highest score wins; ties go to the smaller K.
+    Rule: average each criterion (c_v, c_npmi, stability, exclusivity: those in the sweep) over seeds;
+    min-max scale each over all candidates (1 = best candidate, 0 = worst; a criterion flat over candidates
+    scores 0); the score is the mean of the scaled criteria. The highest score wins; ties go to the smaller K.
     """
-    table = summarise_sweep(sweep, by)[[*by, "c_v_mean", "c_npmi_mean", "stability_mean"]].copy()
-    for col in ["c_v_mean", "c_npmi_mean", "stability_mean"]:
-        span = table[col].max() - table[col].min()
-        table[col.replace("_mean", "_scaled")] = (table[col] - table[col].min()) / span if span > 0 else 0.0
-    table["score"] = table[["c_v_scaled", "c_npmi_scaled", "stability_scaled"]].mean(axis=1).round(4)
+    criteria = [c for c in CRITERIA if c in sweep]
+    table = sweep.groupby(list(by), as_index=False)[criteria].mean().rename(columns={c: f"{c}_mean" for c in criteria})
+    means = table[[f"{c}_mean" for c in criteria]]
+    for c in criteria:
+        span = means[f"{c}_mean"].max() - means[f"{c}_mean"].min()
+        table[f"{c}_scaled"] = (means[f"{c}_mean"] - means[f"{c}_mean"].min()) / span if span > 0 else 0.0
+    table["score"] = table[[f"{c}_scaled" for c in criteria]].mean(axis=1).round(4)
     best = table.sort_values(["score", "k"], ascending=[False, True]).iloc[0]
     choice = {key: (int(best[key]) if key == "k" else best[key]) for key in by}
     return choice, table.round(4)
 
 
-@stage("final fit")
-def topic_term_table(model: Any, vocab: Vocabulary, labels: dict[int, str], n: int = 10,
-                     lam: float = 0.6) -> pd.DataFrame:
-    """Top-n terms per topic (1-based, as in pyLDAvis): label, rank, term, probability, relevance at lambda."""
-    phi = model.get_topics()  # topics x terms
-    counts = np.zeros(phi.shape[1])
+def rule_stability(sweep: pd.DataFrame, by: Sequence[str] = ("k",), n_seeds: int | None = None,
+                   n_resamples: int = 1000, seed: int = 0) -> pd.DataFrame:
+    """How often ``choose_k`` picks each candidate when the seeds are resampled (with replacement; ``n_seeds``
+    of them, default as many as there are): candidate columns, picks, share. All candidates share each draw."""
+    seeds = np.array(sorted(sweep["seed"].unique()))
+    rng = np.random.default_rng(seed)
+    n = n_seeds or len(seeds)
+    criteria = [c for c in CRITERIA if c in sweep]
+    cube = sweep.set_index([*by, "seed"])[criteria].sort_index()
+    candidates = cube.index.droplevel("seed").unique()
+    values = np.stack([cube.loc[c].loc[seeds].to_numpy() for c in candidates])  # candidates x seeds x criteria
+    picks = np.zeros(len(candidates), dtype=int)
+    ks = np.array([c[list(by).index("k")] if isinstance(c, tuple) else c for c in candidates])
+    for _ in range(n_resamples):
+        means = values[:, rng.integers(0, len(seeds), size=n), :].mean(axis=1)
+        span = means.max(axis=0) - means.min(axis=0)
+        scaled = np.where(span > 0, (means - means.min(axis=0)) / np.where(span > 0, span, 1), 0.0)
+        score = scaled.mean(axis=1).round(4)
+        best = np.lexsort((ks, -score))[0]
+        picks[best] += 1
+    table = pd.DataFrame(list(candidates) if isinstance(candidates[0], tuple) else {"k": list(candidates)},
+                         columns=list(by))
+    return table.assign(picks=picks, share=(picks / n_resamples).round(3))
+
+
+def stable_choice(shares: pd.DataFrame, by: Sequence[str] = ("k",), hold: float = 0.6,
+                  support: float = 0.1) -> tuple[dict[str, Any], bool]:
+    """The candidate the rule picks in at least ``hold`` of the resamples, and True; if none does, the
+    coarsest candidate (smallest K) picked in at least ``support`` of them, and False."""
+    top = shares.sort_values(["share", "k"], ascending=[False, True]).iloc[0]
+    if top["share"] >= hold:
+        row, held = top, True
+    else:
+        supported = shares[shares["share"] >= support]
+        row, held = supported.sort_values(["k", "share"], ascending=[True, False]).iloc[0], False
+    return {key: (int(row[key]) if key == "k" else row[key]) for key in by}, held
+
+
+def term_counts(vocab: Vocabulary) -> np.ndarray:
+    """How often each dictionary term occurs in the bag-of-words (dictionary order)."""
+    counts = np.zeros(len(vocab.dictionary))
     for doc in vocab.bow:
         for i, c in doc:
             counts[i] += c
-    p_w = counts / counts.sum()
-    rows = []
-    for t in range(model.num_topics):
-        relevance = lam * np.log(phi[t]) + (1 - lam) * np.log(phi[t] / p_w)
-        for rank, idx in enumerate(np.argsort(-phi[t], kind="stable")[:n], start=1):
-            rows.append({"topic": t + 1, "label": labels.get(t + 1, ""), "rank": rank,
-                         "term": vocab.dictionary[int(idx)], "probability": round(float(phi[t, idx]), 4),
-                         "relevance": round(float(relevance[idx]), 4)})
-    return pd.DataFrame(rows)
+    return counts
 
 
 @stage("final fit")
-def unit_topics(model: Any, vocab: Vocabulary) -> np.ndarray:
-    """Units x topics matrix of topic proportions (every topic, no minimum probability)."""
-    out = np.zeros((len(vocab.bow), model.num_topics))
-    for i, doc in enumerate(vocab.bow):
-        for t, p in model.get_document_topics(doc, minimum_probability=0.0):
-            out[i, t] = p
-    return out
+def topic_term_table(phi: np.ndarray, vocab: Vocabulary, labels: Mapping[int, str], n: int = 10,
+                     lam: float = 0.6) -> pd.DataFrame:
+    """Top-n terms per topic (1-based, as in pyLDAvis) ranked by relevance at ``lam`` (Sievert & Shirley):
+    topic, label, rank, term, probability, relevance, frex (stm's, w = 0.5)."""
+    counts = term_counts(vocab)
+    rel = topic_metrics.relevance(phi, counts / counts.sum(), lam)
+    frex = topic_metrics.frex(phi)
+    rows = []
+    for t, best in enumerate(topic_metrics.top_indices(rel, n)):
+        for rank, idx in enumerate(best, start=1):
+            rows.append({"topic": t + 1, "label": labels.get(t + 1, ""), "rank": rank,
+                         "term": vocab.dictionary[int(idx)], "probability": round(float(phi[t, idx]), 4),
+                         "relevance": round(float(rel[t, idx]), 4), "frex": round(float(frex[t, idx]), 4)})
+    return pd.DataFrame(rows)
+
+
+def label_topics(top: Sequence[Sequence[str]], anchors: Mapping[str, str]) -> dict[int, str]:
+    """Topic (1-based) -> label: each label goes to the topic where its anchor term ranks highest among the top
+    terms (Hungarian matching, one label per topic); a topic whose top terms hold no anchor gets a number."""
+    from scipy.optimize import linear_sum_assignment
+
+    names = list(anchors)
+    if not names or not top:
+        return {t: f"topic {t}" for t in range(1, len(top) + 1)}
+    depth = max(len(t) for t in top) + 1
+    cost = np.array([[list(terms).index(a) if a in terms else depth for a in names] for terms in top])
+    rows, cols = linear_sum_assignment(cost)
+    found = {int(r) + 1: anchors[names[c]] for r, c in zip(rows, cols, strict=True) if cost[r, c] < depth}
+    return {t: found.get(t, f"topic {t}") for t in range(1, len(top) + 1)}
 
 
 @stage("final fit")
@@ -374,49 +313,6 @@ def representative_units(theta: np.ndarray, units: pd.DataFrame, n: int = 2) -> 
             rows.append({"topic": t + 1, "proportion": round(float(theta[idx, t]), 2), "doc_id": unit["doc_id"],
                          "heading": unit["heading"], "text": unit["text"]})
     return pd.DataFrame(rows)
-
-
-@stage("pyLDAvis")
-def prepare_ldavis(model: Any, vocab: Vocabulary) -> Any:
-    """pyLDAvis PreparedData with gensim's topic order kept (pyLDAvis topic t+1 is gensim topic t)."""
-    import pyLDAvis.gensim_models
-
-    return pyLDAvis.gensim_models.prepare(model, vocab.bow, vocab.dictionary, sort_topics=False,
-                                          mds="pcoa", n_jobs=1)
-
-
-def _ldavis_assets() -> tuple[str, str, str]:
-    """The d3, LDAvis and CSS sources shipped in the pyLDAvis wheel."""
-    js = resources.files("pyLDAvis").joinpath("js")
-    return (js.joinpath("d3.v5.min.js").read_text(encoding="utf-8"),
-            js.joinpath("ldavis.v3.0.0.js").read_text(encoding="utf-8"),
-            js.joinpath("ldavis.v1.0.0.css").read_text(encoding="utf-8"))
-
-
-@stage("pyLDAvis")
-def ldavis_fragment(prepared: Any, visid: str = "ldavis_topics") -> str:
-    """Self-contained HTML for a notebook output: d3, LDAvis and CSS inlined, a fixed element id, no network.
-
-    d3 is loaded with AMD ``define`` hidden, so it sets the global ``d3`` even where require.js is present.
-    """
-    d3, ldavis, css = _ldavis_assets()
-    data = prepared.to_json()
-    return (
-        f'<style>{css}</style>\n<div id="{visid}" style="background-color:white;"></div>\n'
-        f"<script>(function(define, exports, module) {{\n{d3}\n}}).call(window);</script>\n"
-        f"<script>if (typeof LDAvis === 'undefined') {{\n{ldavis}\nwindow.LDAvis = LDAvis;\n}}</script>\n"
-        f'<script>new LDAvis("#{visid}", {data});</script>\n'
-    )
-
-
-@stage("pyLDAvis")
-def ldavis_page(prepared: Any, title: str, visid: str = "ldavis_topics") -> str:
-    """A complete self-contained HTML page of the pyLDAvis view (no request leaves the page)."""
-    return (
-        f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
-        f"</head>\n<body>\n<h1 style=\"font-family:sans-serif;font-size:18px\">{title}</h1>\n"
-        f"{ldavis_fragment(prepared, visid)}</body>\n</html>\n"
-    )
 
 
 def k_range(k_min: int, k_max: int, n_units: int, units_per_topic: int = 4) -> list[int]:

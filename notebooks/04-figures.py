@@ -68,7 +68,7 @@ choice, _ = topics.choose_k(sweep, by=by)
 fig = plots.plot_k_selection(topics.summarise_sweep(sweep, by=by), choice)
 plots.save_figure(fig, "fig02_k_selection", FIGURES,
                   "Topic coherence (c_v, c_npmi) and stability across seeds against K: mean and range over "
-                  "5 seeds; the circle marks the chosen unit and K.")
+                  f"{sweep['seed'].nunique()} seeds; the circle marks the chosen unit and K.")
 fig
 
 # %% [markdown]
@@ -76,7 +76,8 @@ fig
 
 # %%
 fig = plots.plot_topic_terms(table["topic_terms"], n=TOP_TERMS)
-plots.save_figure(fig, "fig03_topic_terms", FIGURES, "Top terms of each topic of the final LDA model, by probability.")
+plots.save_figure(fig, "fig03_topic_terms", FIGURES,
+                  "Top terms of each consensus topic, ranked by relevance (lambda 0.6); bars show P(term | topic).")
 fig
 
 # %% [markdown]
@@ -84,9 +85,10 @@ fig
 
 # %%
 prevalence = table["topic_prevalence"].rename(columns={"doc_id": "group", "topic": "column"})
-fig = plots.plot_group_profiles(prevalence, labels, topic_labels, "mean topic proportion (95% bootstrap interval)")
+fig = plots.plot_group_profiles(prevalence, labels, topic_labels,
+                                "mean topic proportion (95% interval over units and seeds)")
 plots.save_figure(fig, "fig04_topic_prevalence", FIGURES,
-                  "Mean topic proportion per article with 95% bootstrap intervals over units.")
+                  "Mean topic proportion per article with 95% intervals over units and seeds.")
 fig
 
 # %% [markdown]

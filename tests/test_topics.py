@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from corpus_utils import topics
+from corpus_utils import ldavis, topic_metrics, topics
 
 from .browser import offline_page
 from .conftest import committed_topic_count
@@ -27,37 +27,30 @@ def vocab():
 def test_average_jaccard_matches_the_worked_example():
     r1 = ["album", "music", "best", "award", "win"]
     r2 = ["sport", "best", "win", "medal", "award"]
-    assert round(topics.average_jaccard(r1, r2), 3) == 0.154
+    assert round(topic_metrics.average_jaccard(r1, r2), 3) == 0.154
 
 
 def test_average_jaccard_of_identical_rankings_is_one():
-    assert topics.average_jaccard(["a", "b", "c"], ["a", "b", "c"]) == 1.0
+    assert topic_metrics.average_jaccard(["a", "b", "c"], ["a", "b", "c"]) == 1.0
 
 
 def test_ranking_agreement_matches_topics_regardless_of_order():
     run1 = [["a", "b", "c"], ["x", "y", "z"]]
     run2 = [["x", "y", "z"], ["a", "b", "c"]]
-    assert topics.ranking_agreement(run1, run2) == 1.0
+    assert topic_metrics.ranking_agreement(run1, run2) == 1.0
 
 
 def test_ranking_agreement_uses_the_best_one_to_one_matching():
     run1 = [["a", "b"], ["c", "d"]]
     run2 = [["a", "c"], ["c", "d"]]
     # best matching pairs ["a", "b"] with ["a", "c"] (AJ (1 + 1/3) / 2) and ["c", "d"] with itself (AJ 1)
-    assert topics.ranking_agreement(run1, run2) == pytest.approx((2 / 3 + 1) / 2)
+    assert topic_metrics.ranking_agreement(run1, run2) == pytest.approx((2 / 3 + 1) / 2)
 
 
 def test_same_seed_gives_identical_topic_term_matrix(vocab):
     first = topics.fit_lda(vocab, 2, seed=7).get_topics()
     second = topics.fit_lda(vocab, 2, seed=7).get_topics()
     assert np.array_equal(first, second)
-
-
-def test_parallel_and_serial_fits_give_the_same_topics(vocab):
-    jobs = [(2, 1), (2, 2), (3, 1)]
-    serial = topics.fit_many(vocab, jobs, {}, topn=4, n_jobs=1, progress=False)
-    parallel = topics.fit_many(vocab, jobs, {}, topn=4, n_jobs=2, progress=False)
-    assert serial == parallel
 
 
 def test_vocabulary_reports_what_filtering_removed():
@@ -82,37 +75,38 @@ def test_choose_k_breaks_ties_towards_fewer_topics():
     assert topics.choose_k(sweep)[0] == {"k": 2}
 
 
-def test_k_sweep_scores_every_run_and_caches_it(vocab, tmp_path):
-    sweep = topics.k_sweep(DOCS, vocab, [2, 3], [1, 2], n_jobs=1, cache_dir=tmp_path, progress=False)
+def test_k_sweep_scores_every_run_and_writes_its_table(vocab, tmp_path):
+    path = tmp_path / "k.csv"
+    sweep = topics.k_sweep({"u": vocab}, [2, 3], [1, 2], DOCS, n_jobs=1, path=path, progress=False)
     assert len(sweep) == 4
-    assert set(sweep.columns) == {"units", "passes", "k", "seed", "c_v", "c_npmi", "stability", "inputs"}
-    assert len(list(tmp_path.glob("k_sweep_*.csv"))) == 1
-    again = topics.k_sweep(DOCS, vocab, [2, 3], [1, 2], n_jobs=1, cache_dir=tmp_path, progress=False)
+    assert set(sweep.columns) == {"unit", "units", "passes", "k", "seed", "c_v", "c_npmi", "stability",
+                                  "exclusivity", "inputs"}
+    again = topics.k_sweep({"u": vocab}, [2, 3], [1, 2], DOCS, n_jobs=1, path=path, progress=False)
     pd.testing.assert_frame_equal(sweep, again, check_dtype=False)
 
 
-def test_k_sweep_reuses_a_published_table_only_when_its_inputs_match(vocab, tmp_path):
-    published = tmp_path / "k_selection.csv"
-    sweep = topics.k_sweep(DOCS, vocab, [2, 3], [1, 2], n_jobs=1, progress=False)
-    sweep.assign(c_v=9.0).to_csv(published, index=False)  # a marker: reused tables keep it
-    reused = topics.k_sweep(DOCS, vocab, [2, 3], [1, 2], n_jobs=1, progress=False, published=published)
+def test_k_sweep_reuses_its_table_only_when_its_inputs_match(vocab, tmp_path):
+    path = tmp_path / "k_selection.csv"
+    sweep = topics.k_sweep({"u": vocab}, [2, 3], [1, 2], DOCS, n_jobs=1, progress=False)
+    sweep.assign(c_v=9.0).to_csv(path, index=False)  # a marker: reused tables keep it
+    reused = topics.k_sweep({"u": vocab}, [2, 3], [1, 2], DOCS, n_jobs=1, progress=False, path=path)
     assert (reused["c_v"] == 9.0).all()
-    other = topics.k_sweep(DOCS, vocab, [2, 3], [1, 3], n_jobs=1, progress=False, published=published)
+    other = topics.k_sweep({"u": vocab}, [2, 3], [1, 3], DOCS, n_jobs=1, progress=False, path=path)
     assert (other["c_v"] != 9.0).all() and other["inputs"].iloc[0] != sweep["inputs"].iloc[0]
+    refit = topics.k_sweep({"u": vocab}, [2, 3], [1, 3], DOCS, n_jobs=1, progress=False, path=path, reuse=False)
+    pd.testing.assert_frame_equal(refit, other, check_dtype=False)
 
 
-def test_k_sweep_of_two_unit_types_in_one_pool_matches_separate_sweeps(vocab):
+def test_k_sweep_in_two_processes_matches_one(vocab):
     small = topics.subset(vocab, range(len(vocab.bow) // 2 + 1))
-    joint = topics.k_sweep(None, {"all": vocab, "half": small}, [2, 3], [1, 2], reference=DOCS, n_jobs=2,
-                           progress=False)
-    for name, v in {"all": vocab, "half": small}.items():
-        alone = topics.k_sweep(DOCS, v, [2, 3], [1, 2], n_jobs=1, progress=False)
-        cols = ["units", "k", "seed", "c_v", "c_npmi", "stability"]
-        pd.testing.assert_frame_equal(joint.loc[joint["unit"] == name, cols].reset_index(drop=True), alone[cols])
+    vocabs = {"all": vocab, "half": small}
+    joint = topics.k_sweep(vocabs, [2, 3], [1, 2], DOCS, n_jobs=2, progress=False)
+    alone = topics.k_sweep(vocabs, [2, 3], [1, 2], DOCS, n_jobs=1, progress=False)
+    pd.testing.assert_frame_equal(joint, alone)
 
 
 def test_lda_passes_shrink_with_corpus_size_within_bounds():
-    assert topics.lda_passes(53) == topics.lda_passes(250) == 10
+    assert topics.lda_passes(53) == topics.lda_passes(125) == 20
     assert topics.lda_passes(500) == 5
     assert topics.lda_passes(100_000) == 2
 
@@ -125,22 +119,25 @@ def test_sample_indices_keep_small_corpora_whole_and_sample_large_ones_reproduci
 
 
 def test_k_rule_recovers_two_planted_themes(vocab):
-    sweep = topics.k_sweep(DOCS, vocab, [2, 3, 4], [1, 2, 3], topn=5, n_jobs=1, progress=False)
+    sweep = topics.k_sweep({"u": vocab}, [2, 3, 4], [1, 2, 3], DOCS, topn=5, n_jobs=1, progress=False)
     assert topics.choose_k(sweep)[0] == {"k": 2}
     # the ties within a theme (equally frequent terms) reorder between seeds, so agreement stays below 1
     assert sweep.loc[sweep["k"] == 2, "stability"].min() > 0.75
 
 
 def test_ldavis_page_is_self_contained(vocab):
-    page = topics.ldavis_page(topics.prepare_ldavis(topics.fit_lda(vocab, 2, 1), vocab), "demo")
+    model = topics.fit_lda(vocab, 2, 1)
+    theta = np.array([[p for _, p in model.get_document_topics(d, minimum_probability=0.0)] for d in vocab.bow])
+    page = ldavis.page(ldavis.prepare(model.get_topics(), theta, vocab), "demo")
     assert not re.search(r"""<(script|link)[^>]+(src|href)=["']?https?:""", page)
     assert "cdn.jsdelivr" not in page
     assert 'id="ldavis_topics"' in page and "new LDAvis(" in page
 
 
-def test_ldavis_keeps_gensim_topic_order(vocab):
+def test_ldavis_keeps_the_given_topic_order(vocab):
     model = topics.fit_lda(vocab, 2, 1)
-    prepared = topics.prepare_ldavis(model, vocab)
+    theta = np.array([[p for _, p in model.get_document_topics(d, minimum_probability=0.0)] for d in vocab.bow])
+    prepared = ldavis.prepare(model.get_topics(), theta, vocab)
     assert prepared.topic_coordinates["topics"].tolist() == [1, 2]
     assert prepared.topic_order == [1, 2]
 

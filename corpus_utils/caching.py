@@ -1,0 +1,127 @@
+"""Caching: keys that name every input and the code that computes from them, atomic writes, entries that
+check their own content, and the forked process pool that the expensive steps share."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from .errors import CorpusWarning
+
+SHARED: dict[str, Any] = {}  # inputs of pool workers, inherited through fork rather than pickled per task
+
+
+def code_version(*modules: str) -> str:
+    """Digest of the source of the named ``corpus_utils`` modules (e.g. ``"topics"``): part of every key."""
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in sorted(modules):
+        digest.update(name.encode())
+        digest.update((here / f"{name}.py").read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def cache_key(modules: Sequence[str], packages: Sequence[str] = ("gensim",), **parts: Any) -> str:
+    """A short sha256 of the JSON of the inputs, the code of ``modules`` and the versions of ``packages``."""
+    text = json.dumps({**parts, "code": code_version(*modules), "versions": {p: version(p) for p in packages}},
+                      sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def atomic_write(path: str | Path, data: str | bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path`` and rename it into place: never half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        if isinstance(data, str):
+            partial.write_text(data, encoding="utf-8")
+        else:
+            partial.write_bytes(data)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _content_digest(data: Any) -> str:
+    """sha256 of the canonical JSON of ``data``."""
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def read_entry(path: str | Path, key: str) -> Any | None:
+    """The data of a JSON cache entry if its key is ``key`` and its content digest checks; else None
+    (an unreadable or altered entry is reported once, as a CorpusWarning naming the file)."""
+    path = Path(path)
+    if not path.exists():
+        return None
+    try:
+        entry = json.loads(path.read_text(encoding="utf-8"))
+        if entry.get("key") != key:
+            return None
+        if entry.get("content") != _content_digest(entry["data"]):
+            raise ValueError("content does not match its digest")
+    except (OSError, ValueError, KeyError, AttributeError, TypeError) as exc:
+        warnings.warn(f"{path}: cache entry ignored and recomputed ({exc})", CorpusWarning, stacklevel=2)
+        return None
+    return entry["data"]
+
+
+def write_entry(path: str | Path, key: str, data: Any) -> None:
+    """Write a JSON cache entry (key, content digest, data) atomically; stable bytes for the same data."""
+    entry = {"key": key, "content": _content_digest(data), "data": data}
+    atomic_write(path, json.dumps(entry, sort_keys=True, indent=None, separators=(",", ":")) + "\n")
+
+
+def cached_json(path: str | Path | None, key: str, compute: Callable[[], Any], reuse: bool = True) -> Any:
+    """The JSON-able result of ``compute()``, read from ``path`` when its entry has ``key`` (and ``reuse``),
+    else computed and written there."""
+    if path is not None and reuse:
+        found = read_entry(path, key)
+        if found is not None:
+            return found
+    data = compute()
+    if path is not None:
+        write_entry(path, key, data)
+    return data
+
+
+@contextmanager
+def shared(**inputs: Any) -> Iterator[None]:
+    """Make ``inputs`` visible to forked pool workers (``SHARED``) for the duration of the block."""
+    SHARED.update(inputs)
+    try:
+        yield
+    finally:
+        for name in inputs:
+            SHARED.pop(name, None)
+
+
+def pool_map(worker: Callable[[Any], Any], tasks: Sequence[Any], n_jobs: int,
+             cost: Callable[[Any], float] | None = None) -> list[Any]:
+    """``worker`` over ``tasks`` in ``n_jobs`` forked processes (serially for one), results in task order.
+
+    With ``cost``, the most expensive tasks start first, so no worker is left alone with a long one at the end.
+    """
+    if n_jobs <= 1 or len(tasks) <= 1:
+        return [worker(t) for t in tasks]
+    order = sorted(range(len(tasks)), key=lambda i: (-cost(tasks[i]), i)) if cost else list(range(len(tasks)))
+    with ProcessPoolExecutor(n_jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        done = list(pool.map(worker, [tasks[i] for i in order]))
+    results: list[Any] = [None] * len(tasks)
+    for i, result in zip(order, done, strict=True):
+        results[i] = result
+    return results
+
+
+def jsonable(table: Mapping[str, Any]) -> dict[str, Any]:
+    """A mapping with numpy arrays turned into nested lists (for a JSON cache entry)."""
+    return {k: (v.tolist() if hasattr(v, "tolist") else v) for k, v in table.items()}
