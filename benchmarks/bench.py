@@ -14,7 +14,7 @@ git), not into results/.
 * Stages are measured inside the real notebooks: corpus_utils records each staged call when the
   environment variable CORPUS_UTILS_PROFILE names a file (see corpus_utils/profiling.py). Time outside
   every stage ("kernels, imports, glue") is the notebook total minus the staged time.
-* "cold" runs start with an empty cache and REUSE_SWEEP=False (every model refitted); "fresh clone" runs
+* "cold" runs start with an empty cache and REUSE=False (every model refitted); "fresh clone" runs
   `make figures` in a `git clone` of the committed repository, where the committed K sweep table is
   reused because its inputs key matches.
 
@@ -48,7 +48,7 @@ import scale_corpus  # noqa: E402
 
 RUNNER = ROOT / "tools" / "run_notebooks.py"
 NOTEBOOKS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]-*.py"))
-COLD = ["--param", "REUSE_SWEEP=False"]
+COLD = ["--param", "REUSE=False"]
 
 
 @dataclass

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -16,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from . import caching
 from .profiling import stage
 
 _PLAIN_WORD_RE = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*")
@@ -259,9 +259,6 @@ def unit_runs(texts: Iterable[str], stopwords: frozenset[str] | None = None, n_j
     """Per text, its content-word runs (lemmas, curated entities merged, stopwords removed); a large corpus
     is tokenised in ``n_jobs`` processes, in chunks, and comes back in the order of the texts. With
     ``cache_dir``, the runs are kept there as JSON keyed by every input, so the next notebook reads them."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
     stop = general_stopwords() if stopwords is None else stopwords
     texts = list(texts)
     path = Path(cache_dir) / f"runs_{_runs_key(texts, stop)}.json" if cache_dir is not None else None
@@ -272,13 +269,9 @@ def unit_runs(texts: Iterable[str], stopwords: frozenset[str] | None = None, n_j
     else:
         size = max(1, len(texts) // (8 * n_jobs))
         chunks = [(texts[i : i + size], stop) for i in range(0, len(texts), size)]
-        with ProcessPoolExecutor(n_jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            runs = [unit for part in pool.map(_runs_of, chunks) for unit in part]
+        runs = [unit for part in caching.pool_map(_runs_of, chunks, n_jobs) for unit in part]
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(json.dumps(runs, ensure_ascii=False), encoding="utf-8")
-        partial.replace(path)  # atomic: a reader never sees half a file
+        caching.atomic_write(path, json.dumps(runs, ensure_ascii=False))  # a reader never sees half a file
     return runs
 
 

@@ -27,7 +27,7 @@ def _outputs(notebook: Path) -> str:
 
 def _start(corpus: Path, outdir: Path, cache: Path) -> subprocess.Popen:
     cmd = [sys.executable, str(ROOT / "tools" / "run_notebooks.py"), "--corpus", str(corpus),
-           "--outdir", str(outdir), "--param", f"CACHE_DIR={cache}", "--param", "REUSE_SWEEP=False",
+           "--outdir", str(outdir), "--param", f"CACHE_DIR={cache}", "--param", "REUSE=False",
            # a small sweep: this test is about identical bytes and OUTDIR, not about the choice of K
            "--param", "SWEEP_SEEDS=2", "--param", "K_MAX=4", "--param", "N_JOBS=1", "--param", "N_RUNS=3",
            "--param", "COMPARE_SEEDS=2", "--param", "OTHER_MASTERS=1"]
