@@ -15,6 +15,8 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from .errors import CorpusWarning
 
 SHARED: dict[str, Any] = {}  # inputs of pool workers, inherited through fork rather than pickled per task
@@ -125,3 +127,17 @@ def pool_map(worker: Callable[[Any], Any], tasks: Sequence[Any], n_jobs: int,
 def jsonable(table: Mapping[str, Any]) -> dict[str, Any]:
     """A mapping with numpy arrays turned into nested lists (for a JSON cache entry)."""
     return {k: (v.tolist() if hasattr(v, "tolist") else v) for k, v in table.items()}
+
+
+def cached_frame(path: str | Path | None, key: str, compute: Callable[[], pd.DataFrame],
+                 reuse: bool = True) -> pd.DataFrame:
+    """The table for ``key``: from the CSV at ``path`` if it exists, its ``inputs`` column is ``key`` and
+    (``reuse``), else computed and written there atomically."""
+    if path is not None and reuse and Path(path).exists():
+        table = pd.read_csv(path, dtype={"inputs": str})
+        if "inputs" in table and len(table) and set(table["inputs"].astype(str)) == {key}:
+            return table
+    frame = compute()
+    if path is not None:
+        atomic_write(path, frame.to_csv(index=False))
+    return frame

@@ -4,6 +4,7 @@ each topic recurs, keyword-seeded priors (keyATM-style) and a collapsed Gibbs re
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,7 +52,9 @@ def fit_runs(vocab: Vocabulary, k: int, seeds: Sequence[int], n_jobs: int = 2, *
 def _fit_tomotopy(job: tuple[int, int, float, float, int]) -> Run:
     """Worker: one collapsed Gibbs LDA (tomotopy, one thread) on the shared vocabulary's units."""
     os.environ.setdefault("TOMOTOPY_ISA", "sse2")  # one instruction set on every x86-64 machine: same samples
-    import tomotopy as tp
+    with warnings.catch_warnings():  # its extension module's import warns (DeprecationWarning) on Python 3.11
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import tomotopy as tp
 
     k, seed, alpha, eta, iterations = job
     vocab = caching.SHARED["vocabs"][""]
@@ -315,8 +318,6 @@ def compare_models(models: Mapping[str, tuple[str, Vocabulary, int, dict[str, An
     """
     from gensim.corpora import Dictionary
 
-    from .topics import cached_frame
-
     reference = [list(u) for u in reference]
     key = caching.cache_key(_CODE, ("gensim", "tomotopy"), seeds=list(seeds), topn=topn, reference=reference,
                             names=names, frames=list(frames) if frames is not None else None,
@@ -341,4 +342,4 @@ def compare_models(models: Mapping[str, tuple[str, Vocabulary, int, dict[str, An
             rows.append(row)
         return pd.DataFrame(rows).round(4).assign(inputs=key)
 
-    return cached_frame(path, key, compute, reuse)
+    return caching.cached_frame(path, key, compute, reuse)

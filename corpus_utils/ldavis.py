@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from .profiling import stage
-from .topics import Vocabulary
+from .topics import Vocabulary, term_counts
 
 
 @stage("pyLDAvis")
@@ -18,10 +18,7 @@ def prepare(phi: np.ndarray, theta: np.ndarray, vocab: Vocabulary, lambda_step: 
     topic order (pyLDAvis topic t + 1 is row t), PCoA map, one process."""
     import pyLDAvis
 
-    counts = np.zeros(len(vocab.dictionary))
-    for doc in vocab.bow:
-        for i, c in doc:
-            counts[i] += c
+    counts = term_counts(vocab)
     lengths = np.array([sum(c for _, c in doc) for doc in vocab.bow], dtype=float)
     keep = lengths > 0  # pyLDAvis divides by unit length
     terms = [vocab.dictionary[i] for i in range(len(vocab.dictionary))]

@@ -95,19 +95,6 @@ def subset(vocab: Vocabulary, indices: Sequence[int]) -> Vocabulary:
     return Vocabulary(vocab.dictionary, [vocab.bow[i] for i in indices], vocab.removed, vocab.summary)
 
 
-def cached_frame(path: str | Path | None, key: str, compute: Any, reuse: bool = True) -> pd.DataFrame:
-    """The table for ``key``: from the CSV at ``path`` if it exists, its ``inputs`` column is ``key`` and
-    (``reuse``), else computed and written there atomically."""
-    if path is not None and reuse and Path(path).exists():
-        table = pd.read_csv(path, dtype={"inputs": str})
-        if "inputs" in table and len(table) and set(table["inputs"].astype(str)) == {key}:
-            return table
-    frame = compute()
-    if path is not None:
-        caching.atomic_write(path, frame.to_csv(index=False))
-    return frame
-
-
 def _sweep_fit(job: tuple[str, int, int, dict[str, Any], int]) -> tuple[list[list[str]], float]:
     """Worker: fit one model; its top terms and mean exclusivity."""
     unit, k, seed, params, topn = job
@@ -191,7 +178,7 @@ def k_sweep(vocabs: Mapping[str, Vocabulary], ks: Sequence[int], seeds: Sequence
                                  "exclusivity": excl[(name, k, s)]})
         return pd.DataFrame(rows).round(4).assign(inputs=key)
 
-    frame = cached_frame(path, key, compute, reuse)
+    frame = caching.cached_frame(path, key, compute, reuse)
     if bar:
         bar.update(f"K sweep: {n_runs} runs on {n_units} units, scored")
     return frame

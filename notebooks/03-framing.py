@@ -30,7 +30,7 @@
 #
 # **Method.** A dictionary codebook scores every section; sections are aggregated to articles with
 # bootstrap intervals and permutation tests; the dictionary is then validated against an adjudicated
-# hand coding of all sections (Grimmer & Stewart 2013: validate, validate, validate).
+# reference coding of all sections by AI runs, no person (Grimmer & Stewart 2013: validate, validate, validate).
 
 # %% tags=["parameters"]
 CORPUS = "../seeds"
@@ -62,7 +62,7 @@ FUNCTIONS = framing.function_names()
 # ## 1. The codebook
 # Nine substantive frames, each with a definition, indicator lemmas and phrases, and an example sentence.
 # Indicators are matched on the same lemmas as the topic model uses (longest phrase first, no overlaps).
-# They were written from the definitions before any section was hand-coded and were not changed after.
+# They were written from the definitions before any section was coded and were not changed after.
 
 # %%
 framing.codebook_table()
@@ -87,7 +87,7 @@ pd.DataFrame([{"function": name, "definition": f["definition"], "heading cues": 
 sections = cu.load_corpus(CORPUS)
 labels = cu.doc_labels(CORPUS)
 groups = cu.doc_groups(CORPUS)  # the articles here; metadata groups on a corpus of many documents
-coding = framing.load_coding(VALIDATION, sections)  # None for a corpus without hand coding
+coding = framing.load_coding(VALIDATION, sections)  # None for a corpus without a reference coding
 gold = coding["adjudicated"] if coding else None
 scores = framing.frame_scores(sections)
 functions = framing.function_scores(sections)
@@ -299,7 +299,7 @@ strongest.reindex(strongest["rho"].abs().sort_values(ascending=False).index).hea
 
 # %%
 if coding is None:
-    print(f"no hand coding in {Path(VALIDATION).name}/ for this corpus: validation is skipped, not faked")
+    print(f"no reference coding in {Path(VALIDATION).name}/ for this corpus: validation is skipped, not faked")
 tables = framing.validation_tables(coding, scores, functions) if coding else {}
 tables.get("agreement")
 

@@ -18,7 +18,7 @@
 # regenerate without retraining anything?
 #
 # **Inputs.** Only tables: `results/*.csv` written by notebooks 01–03, the labels in the corpus's
-# `metadata.csv`, and the hand coding in `VALIDATION`. No model is fitted here.
+# `metadata.csv`, and the reference coding (AI runs) in `VALIDATION`. No model is fitted here.
 #
 # **Outputs.** `figures/fig01_*` to `figures/fig11_*`, each as PNG and SVG, drawn with the plotting
 # functions of `corpus_utils.plots` (the same ones the analysis notebooks show inline) in the suite's one
@@ -111,7 +111,7 @@ fig
 # %%
 by_section = table["frames_by_section"]
 unit_groups = by_section["doc_id"].map(groups).to_numpy()
-coding = framing.load_coding(VALIDATION, by_section)  # None for a corpus without hand coding
+coding = framing.load_coding(VALIDATION, by_section)  # None for a corpus without a reference coding
 gold = coding["adjudicated"] if coding else None
 sources = {"dictionary": by_section["function"]}
 if gold is not None:
@@ -171,7 +171,7 @@ if gold is not None:
                       "Framing function per section: AI-assisted reference coding (rows) against the dictionary.")
     display(fig)
 else:
-    print("no hand coding for this corpus: validation figures skipped")
+    print("no reference coding for this corpus: validation figures skipped")
 
 # %% [markdown]
 # ## The figures this notebook wrote
