@@ -2,6 +2,7 @@
 
 from .cleaning import clean_text, cleaning_audit, normalize_text
 from .errors import CorpusError, CorpusWarning, install_warning_format
+from .framing import keyness
 from .loading import corpus_report, doc_groups, doc_labels, load_corpus, load_metadata, load_paragraphs
 
 install_warning_format()
@@ -14,6 +15,7 @@ __all__ = [
     "corpus_report",
     "doc_groups",
     "doc_labels",
+    "keyness",
     "load_corpus",
     "load_metadata",
     "load_paragraphs",

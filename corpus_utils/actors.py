@@ -111,3 +111,19 @@ def short_name(actor: str) -> str:
     if len(actor) <= 14 or abbreviations.empty:
         return actor
     return sorted(abbreviations, key=lambda a: (len(a), a))[0]
+
+
+def tie_sources(mentions: pd.DataFrame, keys: tuple[str, ...] = ("doc_id", "section")) -> pd.DataFrame:
+    """Each co-mention tie with the units behind it: actor_a, actor_b, weight (units naming both) and
+    ``from_largest``: the tie comes only from the unit that names the most actors."""
+    units = {key: sorted(set(part["actor"])) for key, part in mentions.groupby(list(keys))}
+    largest = max(units, key=lambda k: (len(units[k]), k)) if units else None
+    rows: dict[tuple[str, str], list[object]] = {}
+    for key, names in units.items():
+        for i, a in enumerate(names):
+            for b in names[i + 1 :]:
+                rows.setdefault((a, b), []).append(key)
+    table = pd.DataFrame([{"actor_a": a, "actor_b": b, "weight": len(src), "from_largest": src == [largest]}
+                          for (a, b), src in sorted(rows.items())],
+                         columns=["actor_a", "actor_b", "weight", "from_largest"])
+    return table

@@ -1,16 +1,15 @@
 """Framing: a codebook of frames and framing functions (data), dictionary scores per section, keyness,
-shared formulaic language, and agreement measures for validating the dictionary against a hand coding."""
+shared formulaic language and the function mix of groups (validation lives in ``validation``)."""
 
 from __future__ import annotations
 
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 from itertools import combinations
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -56,39 +55,61 @@ def _patterns(phrases: tuple[str, ...]) -> dict[str, list[tuple[str, ...]]]:
     return index
 
 
-def count_matches(sentences: Sequence[Sequence[str]], phrases: Sequence[str]) -> Counter[str]:
-    """Occurrences of each indicator in lemma sentences: longest match first, no overlaps."""
-    index = _patterns(tuple(phrases))
-    found: Counter[str] = Counter()
-    for sent in sentences:
+def iter_matches(sentences: Sequence[Sequence[str]], phrases: Sequence[str], masked: Sequence[str] = ()
+                 ) -> Iterator[tuple[int, int, str]]:
+    """(sentence, token position, indicator) of each indicator occurrence in lemma sentences: longest match
+    first, no overlaps. A ``masked`` phrase (e.g. a title n-gram such as "policy development") is matched
+    like an indicator but not reported, so the indicators inside it do not count."""
+    hidden = frozenset(masked) - frozenset(phrases)
+    index = _patterns(tuple(sorted(set(phrases) | hidden)))
+    for s, sent in enumerate(sentences):
         i = 0
         while i < len(sent):
             for pat in index.get(sent[i], ()):
                 if tuple(sent[i : i + len(pat)]) == pat:
-                    found[" ".join(pat)] += 1
+                    phrase = " ".join(pat)
+                    if phrase not in hidden:
+                        yield s, i, phrase
                     i += len(pat)
                     break
             else:
                 i += 1
-    return found
+
+
+def count_matches(sentences: Sequence[Sequence[str]], phrases: Sequence[str], masked: Sequence[str] = ()
+                  ) -> Counter[str]:
+    """Occurrences of each indicator in lemma sentences (``iter_matches``)."""
+    return Counter(phrase for _, _, phrase in iter_matches(sentences, phrases, masked))
+
+
+def frame_indicators() -> dict[str, list[str]]:
+    """The codebook's indicator phrases per frame (lemma form, as written in the codebook)."""
+    return {name: list(f["indicators"]) for name, f in load_codebook()["frames"].items()}
 
 
 @stage("framing")
-def frame_scores(units: pd.DataFrame) -> pd.DataFrame:
+def frame_scores(units: pd.DataFrame, indicators: Mapping[str, Sequence[str]] | None = None,
+                 masked: Sequence[str] = ()) -> pd.DataFrame:
     """Indicator hits per 100 words of each frame for each unit (heading and text), plus primary_frame.
 
+    Parameters
+    ----------
+    units : sections or paragraphs with ``text`` (and ``heading``).
+    indicators : frame -> indicator phrases; default the codebook's (``frame_indicators``).
+    masked : phrases whose inner indicators do not count (``audit.title_ngrams``).
+
     Scores are rates, so sections of different length are comparable; the primary frame is the highest
-    rate ("none" if no indicator occurs; ties go to the frame listed first in the codebook).
+    rate ("none" if no indicator occurs; ties go to the frame listed first).
     """
-    frames = load_codebook()["frames"]
+    indicators = frame_indicators() if indicators is None else indicators
     rows = []
     for record in units.to_dict("records"):
         text = f"{record.get('heading', '')}.\n{record['text']}"
         sents = tokens.lemma_sentences(text)
         words = max(tokens.count_words(text), 1)
-        rows.append({name: 100 * sum(count_matches(sents, f["indicators"]).values()) / words
-                     for name, f in frames.items()})
-    scores = pd.DataFrame(rows, index=units.index).round(3)
+        rows.append({name: 100 * sum(count_matches(sents, phrases, masked).values()) / words
+                     for name, phrases in indicators.items()})
+    scores = pd.DataFrame(rows, index=units.index, columns=list(indicators)).round(3)
     best = scores.to_numpy().argmax(axis=1)
     scores["primary_frame"] = [scores.columns[i] if scores.iloc[r, i] > 0 else "none" for r, i in enumerate(best)]
     return scores
@@ -148,6 +169,38 @@ def keyness(target: Mapping[str, int], reference: Mapping[str, int]) -> pd.DataF
     table = pd.DataFrame(rows, columns=["term", "freq_target", "freq_reference", "g2", "log_ratio", "p_value"])
     table["p_value"] = chi2.sf(table["p_value"].to_numpy(dtype=float), 1)  # from the unsigned G2, in one call
     return table.sort_values(["g2", "term"], ascending=[False, True], ignore_index=True)
+
+
+@stage("framing")
+def group_keyness(unit_tokens: Sequence[Sequence[str]], groups: Sequence[str]) -> pd.DataFrame:
+    """Keyness of each group (article) against all other units, with Benjamini-Hochberg q-values within each
+    group's table and Gries' DP of each term over the group's own units (near 1: one section carries it).
+
+    Returns doc_id, term, freq_target, freq_reference, g2, log_ratio, p_value, q_value, dp (one row per term
+    per group; empty when there is only one group).
+    """
+    from .stats import benjamini_hochberg, dispersion_dp
+
+    columns = ["doc_id", "term", "freq_target", "freq_reference", "g2", "log_ratio", "p_value", "q_value", "dp"]
+    groups = list(groups)
+    names = list(dict.fromkeys(groups))
+    if len(names) < 2:
+        return pd.DataFrame(columns=columns)
+    tables = []
+    for name in names:
+        inside = [toks for toks, g in zip(unit_tokens, groups, strict=True) if g == name]
+        target = Counter(t for toks in inside for t in toks)
+        reference = Counter(t for toks, g in zip(unit_tokens, groups, strict=True) if g != name for t in toks)
+        table = keyness(target, reference).assign(doc_id=name)
+        table["q_value"] = benjamini_hochberg(table["p_value"])
+        terms = {t: i for i, t in enumerate(table["term"])}
+        counts = np.zeros((len(terms), len(inside)))
+        for j, toks in enumerate(inside):
+            for t, c in Counter(toks).items():
+                counts[terms[t], j] = c
+        table["dp"] = dispersion_dp(counts, [max(len(toks), 1) for toks in inside])
+        tables.append(table)
+    return pd.concat(tables, ignore_index=True)[columns]
 
 
 _SENT_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -230,55 +283,6 @@ def similar_sentences(doc_texts: Mapping[str, str], threshold: float = 0.5, shin
     return table.sort_values(["similarity", "doc_a", "doc_b"], ascending=[False, True, True], ignore_index=True)
 
 
-@stage("framing")
-def load_coding(folder: str | Path, units: pd.DataFrame) -> dict[str, pd.DataFrame] | None:
-    """The hand codings in ``folder`` (coder_a, coder_b, adjudicated), or None when they are missing or
-    do not cover exactly these units (another corpus): validation is then skipped, not faked."""
-    keys = ["doc_id", "section"]
-    codings = {}
-    for name in ("coder_a", "coder_b", "adjudicated"):
-        path = Path(folder) / f"coding_{name}.csv"
-        if not path.exists():
-            return None
-        table = pd.read_csv(path)
-        if not table[keys].equals(units[keys].reset_index(drop=True)):
-            return None
-        codings[name] = table
-    return codings
-
-
-def cohen_kappa(a: Sequence[str], b: Sequence[str]) -> float:
-    """Cohen's kappa of two codings of the same units."""
-    a, b = list(a), list(b)
-    n = len(a)
-    observed = sum(x == y for x, y in zip(a, b, strict=True)) / n
-    ca, cb = Counter(a), Counter(b)
-    expected = sum(ca[k] * cb[k] for k in set(ca) | set(cb)) / (n * n)
-    return 1.0 if expected == 1 else (observed - expected) / (1 - expected)
-
-
-def classification_report(truth: Sequence[str], predicted: Sequence[str]) -> dict[str, float]:
-    """Accuracy, macro-F1 (over the classes present in the truth) and Cohen's kappa."""
-    truth, predicted = list(truth), list(predicted)
-    f1s = []
-    for cls in sorted(set(truth)):
-        tp = sum(t == cls and p == cls for t, p in zip(truth, predicted, strict=True))
-        fp = sum(t != cls and p == cls for t, p in zip(truth, predicted, strict=True))
-        fn = sum(t == cls and p != cls for t, p in zip(truth, predicted, strict=True))
-        f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
-    accuracy = sum(t == p for t, p in zip(truth, predicted, strict=True)) / len(truth)
-    return {"n": len(truth), "accuracy": round(accuracy, 3), "macro_f1": round(float(np.mean(f1s)), 3),
-            "kappa": round(cohen_kappa(truth, predicted), 3)}
-
-
-def confusion_table(truth: Sequence[str], predicted: Sequence[str], labels: Sequence[str]) -> pd.DataFrame:
-    """Counts of (reference code, dictionary code) pairs: rows the reference coding, columns the dictionary."""
-    table = pd.crosstab(pd.Categorical(truth, categories=labels), pd.Categorical(predicted, categories=labels),
-                        dropna=False)
-    table.index.name, table.columns.name = "reference", "dictionary"
-    return table
-
-
 def function_mix(groups: Sequence[str], codings: Mapping[str, Sequence[str]],
                  labels: Mapping[str, str]) -> pd.DataFrame:
     """Share of each group's units per framing function, one row per (group, coding source)."""
@@ -286,29 +290,3 @@ def function_mix(groups: Sequence[str], codings: Mapping[str, Sequence[str]],
                      for source, codes in codings.items()}).reindex(columns=function_names(), fill_value=0)
     mix.index = [f"{labels.get(group, group)} ({source})" for source, group in mix.index]
     return mix
-
-
-@stage("framing")
-def validation_tables(coding: Mapping[str, pd.DataFrame], scores: pd.DataFrame,
-                      functions: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Coder agreement, dictionary-vs-adjudicated report, confusion tables and the frame errors."""
-    a, b, gold = coding["coder_a"], coding["coder_b"], coding["adjudicated"]
-    agreement = pd.DataFrame({
-        "coding": ["primary frame", "function"],
-        "agreement": [(a["primary_frame"] == b["primary_frame"]).mean(), (a["function"] == b["function"]).mean()],
-        "cohen_kappa": [cohen_kappa(a["primary_frame"], b["primary_frame"]), cohen_kappa(a["function"], b["function"])],
-    }).round(3)
-    report = pd.DataFrame([
-        {"target": "primary frame", **classification_report(gold["primary_frame"], scores["primary_frame"])},
-        {"target": "function", **classification_report(gold["function"], functions["function"])},
-    ])
-    errors = gold.assign(dictionary=scores["primary_frame"].to_numpy())
-    errors = errors[errors["dictionary"] != errors["primary_frame"]]
-    return {
-        "agreement": agreement,
-        "report": report,
-        "confusion_frames": confusion_table(gold["primary_frame"], scores["primary_frame"], frame_names()),
-        "confusion_functions": confusion_table(gold["function"], functions["function"], function_names()),
-        "errors": errors[["doc_id", "section", "heading", "primary_frame", "dictionary"]].rename(
-            columns={"primary_frame": "reference"}),
-    }

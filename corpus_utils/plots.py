@@ -186,14 +186,22 @@ def plot_vocabulary_overlap(overlap: pd.DataFrame, labels: Mapping[str, str]) ->
 
 
 @stage("figures")
-def plot_k_selection(summary: pd.DataFrame, choice: Mapping[str, object], by: str = "unit") -> Figure:
-    """c_v, c_npmi and stability against K: mean over seeds (line) and min-max over seeds (band)."""
-    metrics = [("c_v", "coherence c_v"), ("c_npmi", "coherence c_npmi"), ("stability", "stability (avg. Jaccard)")]
-    fig = Figure(figsize=(10, 3.4))
-    axes = fig.subplots(1, 3, sharex=True)
+def plot_k_selection(summary: pd.DataFrame, choice: Mapping[str, object], by: str = "unit",
+                     picks: pd.DataFrame | None = None) -> Figure:
+    """Each K-rule criterion against K (mean over seeds, min-max band) and, given ``picks``
+    (``topics.rule_stability`` shares), how often each candidate wins when the seeds are resampled."""
+    names = {"c_v": "coherence c_v", "c_npmi": "coherence c_npmi", "stability": "stability (avg. Jaccard)",
+             "exclusivity": "exclusivity (FREX, top 10)"}
+    metrics = [(m, t) for m, t in names.items() if f"{m}_mean" in summary]
+    shares = [c for c in (picks.columns if picks is not None else []) if c.startswith("share")]
+    n_panels = len(metrics) + len(shares)
+    cols = min(3, n_panels)
+    rows = -(-n_panels // cols)
+    fig = Figure(figsize=(3.4 * cols, 3.0 * rows))
+    axes = list(fig.subplots(rows, cols, squeeze=False).flat)
     groups = list(dict.fromkeys(summary[by])) if by in summary else [None]
     markers = ["o", "s", "^", "D"]
-    for ax, (metric, title) in zip(axes, metrics, strict=True):
+    for ax, (metric, title) in zip(axes, metrics, strict=False):
         for i, group in enumerate(groups):
             part = summary if group is None else summary[summary[by] == group]
             ax.fill_between(part["k"], part[f"{metric}_min"], part[f"{metric}_max"], color=f"C{i}", alpha=0.2, lw=0)
@@ -204,9 +212,22 @@ def plot_k_selection(summary: pd.DataFrame, choice: Mapping[str, object], by: st
                 ax.scatter(row["k"], row[f"{metric}_mean"], s=120, facecolor="none", edgecolor="black", lw=1.5,
                            zorder=5, label="chosen" if ax is axes[0] else None)
         ax.set_title(title, loc="left")
+    for ax, column in zip(axes[len(metrics):], shares, strict=False):
+        width = 0.8 / len(groups)
+        for i, group in enumerate(groups):
+            part = picks if group is None else picks[picks[by] == group]
+            ax.bar(part["k"] + (i - (len(groups) - 1) / 2) * width, part[column], width=width, color=f"C{i}",
+                   label=group)
+        n = column.removeprefix("share").removeprefix("_of_") or "all"
+        ax.set_title(f"rule wins, resampling {n} seeds", loc="left")
+        ax.set_ylim(0, 1)
+        ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
+    for ax in axes[:n_panels]:
         ax.set_xlabel("number of topics K")
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
         ax.grid(axis="y")
+    for ax in axes[n_panels:]:
+        ax.set_axis_off()
     axes[0].legend(loc="best")
     fig.tight_layout()
     return fig
@@ -368,17 +389,22 @@ def plot_keyness(table: pd.DataFrame, labels: Mapping[str, str], n: int = 10) ->
     axes = fig.subplots(1, len(docs), squeeze=False)
     for i, (ax, doc) in enumerate(zip(axes[0], docs, strict=True)):
         part = table[(table["doc_id"] == doc) & (table["g2"] > 0)].head(n).iloc[::-1]
-        ax.barh(part["term"], part["g2"], color=f"C{i}")
+        bars = ax.barh(part["term"], part["g2"], color=f"C{i}")
+        if "q_value" in part:  # flag terms that do not survive the false-discovery correction
+            for bar, q in zip(bars, part["q_value"], strict=True):
+                if q >= 0.05:
+                    bar.set_alpha(0.35)
+                    bar.set_hatch("//")
         ax.set_title(labels.get(doc, doc), loc="left")
-        ax.set_xlabel("log-likelihood G2 (vs other two)")
+        ax.set_xlabel("log-likelihood G2 (vs other two)" + ("\nhatched: BH q >= 0.05" if "q_value" in part else ""))
     fig.tight_layout()
     return fig
 
 
 @stage("figures")
 def plot_heatmap(matrix: pd.DataFrame, xlabel: str, ylabel: str, value_label: str, diverging: bool = True,
-                 fmt: str = "{:.2f}") -> Figure:
-    """Annotated heatmap of a small matrix (rows x columns)."""
+                 fmt: str = "{:.2f}", marks: pd.DataFrame | None = None) -> Figure:
+    """Annotated heatmap of a small matrix (rows x columns); cells where ``marks`` is True get a star."""
     fig = Figure(figsize=(0.75 * matrix.shape[1] + 3.2, 0.45 * matrix.shape[0] + 1.8))
     ax = fig.subplots()
     values = matrix.to_numpy(dtype=float)
@@ -390,7 +416,9 @@ def plot_heatmap(matrix: pd.DataFrame, xlabel: str, ylabel: str, value_label: st
     for (r, c), v in np.ndenumerate(values):
         if not np.isnan(v):
             dark = abs(v) > 0.55 * np.nanmax(np.abs(values)) if diverging else v < 0.5 * np.nanmax(values)
-            ax.text(c, r, fmt.format(v), ha="center", va="center", fontsize=8, color="white" if dark else "black")
+            star = "*" if marks is not None and bool(marks.iat[r, c]) else ""
+            ax.text(c, r, fmt.format(v) + star, ha="center", va="center", fontsize=8,
+                    color="white" if dark else "black")
     ax.set_xticks(range(matrix.shape[1]), [str(c) for c in matrix.columns], rotation=35, ha="right")
     ax.set_yticks(range(matrix.shape[0]), [str(i) for i in matrix.index])
     ax.set_xlabel(xlabel)

@@ -165,3 +165,97 @@ def distinguishing(values: np.ndarray, groups: Sequence[str], columns: Sequence[
                          "mean_others": values[~inside, j].mean(), "diff": observed[group][j],
                          "p_value": (hits[group][j] + 1) / (n_perm + 1)})
     return pd.DataFrame(rows)
+
+
+def holm(p_values: Sequence[float]) -> np.ndarray:
+    """Holm's step-down adjusted p-values (family-wise error), in the input order; NaN stays NaN."""
+    p = np.asarray(p_values, dtype=float)
+    out = np.full_like(p, np.nan)
+    ok = ~np.isnan(p)
+    q = p[ok]
+    order = np.argsort(q, kind="stable")
+    m = len(q)
+    adjusted = np.maximum.accumulate((m - np.arange(m)) * q[order]).clip(max=1.0)
+    result = np.empty(m)
+    result[order] = adjusted
+    out[ok] = result
+    return out
+
+
+def benjamini_hochberg(p_values: Sequence[float]) -> np.ndarray:
+    """Benjamini-Hochberg adjusted p-values (q-values, false discovery rate), in the input order; NaN stays NaN."""
+    p = np.asarray(p_values, dtype=float)
+    out = np.full_like(p, np.nan)
+    ok = ~np.isnan(p)
+    q = p[ok]
+    m = len(q)
+    order = np.argsort(q, kind="stable")
+    ranked = q[order] * m / np.arange(1, m + 1)
+    adjusted = np.minimum.accumulate(ranked[::-1])[::-1].clip(max=1.0)
+    result = np.empty(m)
+    result[order] = adjusted
+    out[ok] = result
+    return out
+
+
+def block_indices(blocks: Sequence[Sequence[int]], rng: np.random.Generator) -> np.ndarray:
+    """One block-bootstrap draw: as many blocks as there are, drawn with replacement, their rows concatenated."""
+    picks = rng.integers(0, len(blocks), size=len(blocks))
+    return np.concatenate([np.asarray(blocks[i], dtype=int) for i in picks]) if len(blocks) else np.array([], int)
+
+
+def moving_blocks(n: int, length: int) -> list[list[int]]:
+    """Consecutive, non-overlapping blocks of ``length`` rows (the last may be shorter) over ``n`` rows."""
+    return [list(range(i, min(i + length, n))) for i in range(0, n, max(1, length))]
+
+
+@stage("stats")
+def block_bootstrap_group_means(values: np.ndarray, groups: Sequence[str], block: int = 3, n_boot: int = 2000,
+                                seed: int = 0, level: float = 0.95) -> pd.DataFrame:
+    """Mean of each column per group with a percentile interval from a block bootstrap within each group:
+    runs of ``block`` neighbouring units (reading order) are resampled together, so intervals keep the
+    dependence between neighbouring sections. Returns group, column (1-based), mean, ci_low, ci_high."""
+    rng = np.random.default_rng(seed)
+    groups = np.asarray(groups)
+    lo, hi = (1 - level) / 2 * 100, (1 + level) / 2 * 100
+    rows = []
+    for group in dict.fromkeys(groups):
+        part = values[groups == group]
+        blocks = moving_blocks(len(part), block)
+        boot = np.stack([part[block_indices(blocks, rng)].mean(axis=0) for _ in range(n_boot)])
+        for col in range(values.shape[1]):
+            rows.append({"group": group, "column": col + 1, "mean": part[:, col].mean(),
+                         "ci_low": np.percentile(boot[:, col], lo), "ci_high": np.percentile(boot[:, col], hi)})
+    return pd.DataFrame(rows)
+
+
+def spearman_table(left: pd.DataFrame, right: pd.DataFrame) -> pd.DataFrame:
+    """Spearman correlation of every column of ``left`` with every column of ``right`` (same rows), with the
+    two-sided p-value and the Benjamini-Hochberg q-value over all pairs: left, right, rho, p_value, q_value."""
+    from scipy.stats import spearmanr
+
+    rows = []
+    for a in left.columns:
+        for b in right.columns:
+            x, y = left[a].to_numpy(dtype=float), right[b].to_numpy(dtype=float)
+            if np.ptp(x) == 0 or np.ptp(y) == 0:
+                rho, p = np.nan, np.nan
+            else:
+                res = spearmanr(x, y)
+                rho, p = float(res.statistic), float(res.pvalue)
+            rows.append({"left": a, "right": b, "rho": rho, "p_value": p})
+    table = pd.DataFrame(rows, columns=["left", "right", "rho", "p_value"])
+    table["q_value"] = benjamini_hochberg(table["p_value"])
+    return table
+
+
+def dispersion_dp(counts: np.ndarray, sizes: Sequence[float]) -> np.ndarray:
+    """Gries' deviation of proportions per term (rows of ``counts``, terms x parts): 0.5 * sum over parts of
+    |share of the term's occurrences in the part - the part's share of the corpus|; 0 = spread evenly, near
+    1 = concentrated in one small part. NaN for a term that never occurs."""
+    counts = np.asarray(counts, dtype=float)
+    expected = np.asarray(sizes, dtype=float) / np.sum(sizes)
+    totals = counts.sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        observed = counts / totals
+    return np.where(totals[:, 0] > 0, 0.5 * np.abs(observed - expected).sum(axis=1), np.nan)

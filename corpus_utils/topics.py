@@ -249,6 +249,31 @@ def stable_choice(shares: pd.DataFrame, by: Sequence[str] = ("k",), hold: float 
     return {key: (int(row[key]) if key == "k" else row[key]) for key in by}, held
 
 
+def select_model(sweep: pd.DataFrame, by: Sequence[str] = ("k",), seed: int = 0, small: int = 5,
+                 hold: float = 0.6, support: float = 0.1) -> dict[str, Any]:
+    """The documented K rule end to end, shared by the notebooks that need the choice.
+
+    Parameters
+    ----------
+    sweep : one row per fitted run with the ``by`` columns, ``seed`` and the criteria (``k_sweep``).
+    by : the candidate columns, ``("k",)`` or ``("unit", "k")``.
+    seed : seed of the resampling of sweep seeds.
+    small : the smaller resample size also reported (``share_of_<small>``), the old sweep's five seeds.
+    hold, support : passed to ``stable_choice``.
+
+    Returns
+    -------
+    dict with ``choice`` (the kept candidate), ``held`` (the rule's pick wins at least ``hold`` of the
+    resamples), ``rule_choice`` (the pick on all seeds), ``scores`` (``choose_k``'s table) and ``picks``
+    (``rule_stability`` shares on all seeds and on ``small`` seeds).
+    """
+    rule_choice, scores = choose_k(sweep, by=by)
+    picks = rule_stability(sweep, by=by, seed=seed).merge(
+        rule_stability(sweep, by=by, n_seeds=small, seed=seed), on=list(by), suffixes=("", f"_of_{small}"))
+    choice, held = stable_choice(picks, by=by, hold=hold, support=support)
+    return {"choice": choice, "held": held, "rule_choice": rule_choice, "scores": scores, "picks": picks}
+
+
 def term_counts(vocab: Vocabulary) -> np.ndarray:
     """How often each dictionary term occurs in the bag-of-words (dictionary order)."""
     counts = np.zeros(len(vocab.dictionary))

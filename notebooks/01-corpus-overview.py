@@ -92,6 +92,17 @@ accounting
 # cross-links to other pages of the site (some in the middle of a section), and two "Scroll to Top"
 # controls. The word accounting checks that every other word of each raw file is in a title, a heading
 # or a section body: nothing else was lost.
+#
+# **A limitation, not only boilerplate.** The rule `ai_disclaimer` removes a site notice that parts of an
+# article were generated with the help of AI (how many articles carry it is printed below). Where it is
+# present, the corpus is partly machine-written text: similarities
+# between the articles (shared phrasing, a common template, the same frames) may reflect how the texts
+# were produced rather than the authors' or the site's view of security, and nothing here can separate
+# the two. The count of articles carrying the notice is computed below.
+
+# %%
+notice = audit[audit["rule"] == "ai_disclaimer"]
+print(f"{notice['file'].nunique()} of {len(labels)} articles carry the AI-generation notice")
 
 # %% [markdown]
 # ## 4. Section lengths

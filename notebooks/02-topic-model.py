@@ -35,7 +35,7 @@
 CORPUS = "../seeds"
 OUTDIR = ".."
 CACHE_DIR = "../.cache"
-VALIDATION = "../validation"
+VALIDATION = "../validation/blind"
 SEED = 42  # master seed: every run seed below is drawn from it
 N_RUNS = 30  # gensim runs behind the consensus topics
 SWEEP_SEEDS = 20  # runs per (unit, K) candidate in the K sweep
@@ -69,7 +69,7 @@ import pandas as pd
 from IPython.display import HTML
 
 import corpus_utils as cu
-from corpus_utils import ensemble, framing, ldavis, notebook, plots, stats, tokens, topic_metrics, topics
+from corpus_utils import ensemble, framing, ldavis, notebook, plots, stats, tokens, topic_metrics, topics, validation
 
 FIGURES, RESULTS = notebook.setup(OUTDIR)
 SEEDS_RUN = notebook.is_seed_corpus(CORPUS)
@@ -137,11 +137,9 @@ print(f"{len(sweep)} runs: {sweep['unit'].nunique()} units x {len(KS)} values of
 # candidate that wins at least 10% of them is used (`topics.stable_choice`).
 
 # %%
-choice, scores = topics.choose_k(sweep, by=("unit", "k"))
-picks = topics.rule_stability(sweep, by=("unit", "k"), seed=SEED).merge(
-    topics.rule_stability(sweep, by=("unit", "k"), n_seeds=5, seed=SEED), on=["unit", "k"],
-    suffixes=("", "_of_5"))
-(UNIT, K), held = (lambda c, h: ((c["unit"], c["k"]), h))(*topics.stable_choice(picks, by=("unit", "k")))
+selection = topics.select_model(sweep, by=("unit", "k"), seed=SEED)
+choice, held, scores, picks = (selection[key] for key in ("rule_choice", "held", "scores", "picks"))
+UNIT, K = selection["choice"]["unit"], selection["choice"]["k"]
 print(f"rule on all seeds: {choice['k']} topics on {choice['unit']}; kept: {K} topics on {UNIT} "
       f"({'the rule holds' if held else 'fallback: no candidate wins 60% of resamples'})")
 scores.merge(picks, on=["unit", "k"]).sort_values("score", ascending=False).head(6)[
@@ -149,12 +147,13 @@ scores.merge(picks, on=["unit", "k"]).sort_values("score", ascending=False).head
 
 # %%
 summary = topics.summarise_sweep(sweep, by=("unit", "k"))
-plots.plot_k_selection(summary, {"unit": UNIT, "k": K})
+plots.plot_k_selection(summary, {"unit": UNIT, "k": K}, picks=picks)
 
 # %% [markdown]
-# What we see: coherence, stability and exclusivity all favour few topics; the chosen candidate wins the
-# resamples of all seeds (`share`) and still most resamples of only five (`share_of_5`), so the choice does
-# not hang on which seeds were drawn. The assertions below hold the stored conclusion to the evidence.
+# What we see: coherence, stability and exclusivity all favour few topics (top row and first panel of the
+# second); the chosen candidate wins the resamples of all seeds (`share`, fifth panel) and still most
+# resamples of only five (`share_of_5`, last panel), so the choice does not hang on which seeds were drawn.
+# The assertions below hold the stored conclusion to the evidence.
 
 # %%
 if SEEDS_RUN:  # the prose describes the seed corpus: fail loudly if the evidence changes
@@ -272,7 +271,7 @@ all_vocab = topics.build_vocabulary(all_section_tok.tokens, no_below=NO_BELOW)
 n_frames = len(frame_words)
 eta, seeded_names, found = ensemble.seeded_prior(all_vocab, frame_words, SEEDED_EXTRA, 1 / (n_frames + SEEDED_EXTRA),
                                                  SEEDED_BOOST)
-coding = framing.load_coding(VALIDATION, sections) if SEEDS_RUN else None
+coding = validation.load_coding(VALIDATION, sections) if SEEDS_RUN else None
 models = {
     "gensim (chosen)": ("gensim", vocab, K, {"passes": topics.lda_passes(len(vocab.bow), FINAL_BUDGET)}),
     "tomotopy Gibbs (reference)": ("tomotopy", vocab, K, {"iterations": GIBBS_ITERATIONS}),

@@ -20,23 +20,27 @@
 # the measurement agree with a careful reading of every section?
 #
 # **Inputs.** The corpus in `CORPUS`; the codebook `corpus_utils/data/codebook.yaml`; the topic
-# proportions `results/doc_topics.csv` and labels `results/topic_terms.csv` written by notebook 02; the hand
-# coding in `VALIDATION`.
+# proportions `results/doc_topics.csv` and labels `results/topic_terms.csv` written by notebook 02; the blind
+# reference coding in `VALIDATION` (two independent runs of an AI model and an AI adjudicator; no person coded).
 #
 # **Outputs.** `results/frames_by_section.csv`, `results/frames_by_article.csv`, `results/keyness.csv`,
 # `results/topic_frame_association.csv`, `results/validation.csv`; figures `03_frame_flow`,
 # `03_actor_salience`, `03_formula_share` (PNG and SVG). Notebook 04 draws the publication versions of
 # the other figures shown here from these tables.
 #
-# **Method.** A dictionary codebook scores every section; sections are aggregated to articles with
-# bootstrap intervals and permutation tests; the dictionary is then validated against an adjudicated
-# reference coding of all sections by AI runs, no person (Grimmer & Stewart 2013: validate, validate, validate).
+# **Method.** A dictionary codebook scores every section; sections are aggregated to articles with block
+# bootstrap intervals and permutation tests corrected for the number of tests; the dictionary is then
+# audited indicator by indicator and validated against a blind reference coding of all sections made by
+# AI runs, not people, in-sample and out-of-sample (Grimmer & Stewart 2013: validate, validate, validate).
 
 # %% tags=["parameters"]
 CORPUS = "../seeds"
 OUTDIR = ".."
 CACHE_DIR = "../.cache"  # tokenised text cached by notebook 01 (keyed by its inputs)
-VALIDATION = "../validation"
+VALIDATION = "../validation/blind"
+OLD_VALIDATION = "../validation"  # the earlier, unblinded coding (article labels shown)
+BLOCK = 3  # neighbouring sections resampled together
+Q = 0.05  # false-discovery rate for every family of tests
 SEED = 42
 N_BOOT = 2000
 N_PERM = 2000
@@ -51,7 +55,7 @@ import pandas as pd
 from IPython.display import display
 
 import corpus_utils as cu
-from corpus_utils import actors, framing, notebook, plots, stats, tokens
+from corpus_utils import actors, audit, framing, notebook, plots, stats, tokens, validation
 
 FIGURES, RESULTS = notebook.setup(OUTDIR)
 SEEDS_RUN = notebook.is_seed_corpus(CORPUS)
@@ -62,7 +66,8 @@ FUNCTIONS = framing.function_names()
 # ## 1. The codebook
 # Nine substantive frames, each with a definition, indicator lemmas and phrases, and an example sentence.
 # Indicators are matched on the same lemmas as the topic model uses (longest phrase first, no overlaps).
-# They were written from the definitions before any section was coded and were not changed after.
+# **They were written after reading these three texts** (some are names found only in this corpus), so an
+# accuracy measured on these sections is in-sample; section 8 measures what generalises.
 
 # %%
 framing.codebook_table()
@@ -70,7 +75,8 @@ framing.codebook_table()
 # %% [markdown]
 # Four framing functions, after Entman: a section is scored on cues in its **heading** and on cues in its
 # **body**, the latter including the modal verbs of prescription (*must, should, need, require*); a heading
-# cue counts as much as two body cues per 100 words, so the heading alone does not decide.
+# cue counts as much as two body cues per 100 words. Phrases from the article titles that contain an
+# indicator ("policy development" around *development*) do not count as evidence (`audit.title_ngrams`).
 
 # %%
 pd.DataFrame([{"function": name, "definition": f["definition"], "heading cues": ", ".join(f["heading_cues"]),
@@ -87,9 +93,11 @@ pd.DataFrame([{"function": name, "definition": f["definition"], "heading cues": 
 sections = cu.load_corpus(CORPUS)
 labels = cu.doc_labels(CORPUS)
 groups = cu.doc_groups(CORPUS)  # the articles here; metadata groups on a corpus of many documents
-coding = framing.load_coding(VALIDATION, sections)  # None for a corpus without a reference coding
+coding = validation.load_coding(VALIDATION, sections)  # None for a corpus without a reference coding
 gold = coding["adjudicated"] if coding else None
-scores = framing.frame_scores(sections)
+masked = audit.title_ngrams(sections.groupby("doc_id", sort=False)["title"].first())
+print("title n-grams that do not count as evidence:", masked)
+scores = framing.frame_scores(sections, masked=masked)
 functions = framing.function_scores(sections)
 by_section = pd.concat([sections[["doc_id", "section", "heading"]], scores, functions[["function"]]], axis=1)
 by_section.to_csv(RESULTS / "frames_by_section.csv", index=False)
@@ -101,22 +109,27 @@ fig = plots.plot_flow(scores[FRAMES].to_numpy(), sections["doc_id"], labels, FRA
 plots.save_figure(fig, "03_frame_flow", FIGURES, "Dictionary frame scores along each article, section by section.")
 fig
 
+# %%
+fired = (scores[FRAMES] > 0).mean().sort_values(ascending=False)
+print("share of sections where each frame's indicators fire:", fired.round(2).to_dict())
+
 # %% [markdown]
-# Regional cooperation vocabulary runs through almost every section (it is the corpus's common ground);
-# the other frames come in bursts, one or two sections at a time.
+# What we see: the most widespread frame's vocabulary fires in most sections (printed above); the others
+# come in bursts of one or two sections.
 
 # %% [markdown]
 # ## 3. Article profiles
-# Mean frame score per article with 95% bootstrap intervals (sections resampled within each article), a
-# permutation test of whether the articles' profiles differ at all (share of variance between articles),
-# and, for each article, the frames that set it apart from the other two (difference of means with a
-# two-sided permutation p-value).
+# Mean frame score per article with 95% **block bootstrap** intervals (runs of `BLOCK` neighbouring sections
+# resampled together within each article, so dependence between neighbours widens the interval), a
+# permutation test of whether the profiles differ at all (eta squared: share of the variance between
+# articles), and, per article and frame, the difference from the other two with a two-sided permutation
+# p-value, adjusted over all article x frame tests (Benjamini-Hochberg `q_value` and Holm `p_holm`).
 
 # %%
 unit_groups = sections["doc_id"].map(groups).to_numpy()
 comparable = len(set(unit_groups)) > 1
 values = scores[FRAMES].to_numpy()
-profile = stats.bootstrap_group_means(values, unit_groups, n_boot=N_BOOT, seed=SEED)
+profile = stats.block_bootstrap_group_means(values, unit_groups, block=BLOCK, n_boot=N_BOOT, seed=SEED)
 profile["column"] = [FRAMES[c - 1] for c in profile["column"]]
 frame_test = stats.permutation_test(values, unit_groups, n_perm=N_PERM, seed=SEED) if comparable else None
 frame_test
@@ -124,81 +137,77 @@ frame_test
 # %%
 frame_index = {i + 1: f for i, f in enumerate(FRAMES)}
 plots.plot_group_profiles(profile.assign(column=profile["column"].map({f: i for i, f in frame_index.items()})),
-                          labels, frame_index, "mean indicator hits per 100 words (95% bootstrap interval)")
+                          labels, frame_index, "mean indicator hits per 100 words (95% block bootstrap interval)")
 
 # %%
 names = {"group": "doc_id", "column": "frame"}
 by_article = profile.rename(columns=names)
 if comparable:
     distinct = stats.distinguishing(values, unit_groups, FRAMES, n_perm=N_PERM, seed=SEED).rename(columns=names)
-    by_article = by_article.merge(distinct[["doc_id", "frame", "mean_others", "diff", "p_value"]],
-                                  on=["doc_id", "frame"])
+    distinct["q_value"] = stats.benjamini_hochberg(distinct["p_value"])
+    distinct["p_holm"] = stats.holm(distinct["p_value"])
+    by_article = by_article.merge(distinct[["doc_id", "frame", "mean_others", "diff", "p_value", "q_value",
+                                            "p_holm"]], on=["doc_id", "frame"])
 by_article = by_article.round(4)
 by_article.to_csv(RESULTS / "frames_by_article.csv", index=False)
-top = by_article[by_article["diff"] > 0] if comparable else by_article
-top = top.sort_values(["doc_id", "p_value" if comparable else "mean"], ascending=[True, comparable])
-top.groupby("doc_id").head(3).assign(article=lambda d: [labels.get(g, g) for g in d["doc_id"]]).drop(
-    columns=["doc_id", "ci_low", "ci_high"])
+if comparable:
+    survivors = by_article[by_article["q_value"] < Q].sort_values("q_value")
+    print(f"{len(survivors)} of {len(by_article)} article x frame differences survive the correction (q < {Q}); "
+          f"{int((by_article['p_value'] < 0.05).sum())} had p < 0.05 before it")
+    display(survivors.assign(article=survivors["doc_id"].map(labels))[
+        ["article", "frame", "mean", "mean_others", "diff", "p_value", "q_value", "p_holm"]])
 
 # %% [markdown]
-# The articles' frame profiles differ (the permutation test above), and each has its own emphasis:
-# the sector-reform article makes **governance reform** salient (about fifteen times the rate of the other
-# two: 6.3 against 0.4 hits per 100 words), the partnerships article **military defence** and
-# **transnational threats**, and the policy-development article **sovereignty and national interest** and
-# **trust and confidence-building**. The partnerships article also uses more external-powers vocabulary,
-# but that difference is within the noise (p ≈ 0.17). Whether a difference is detectable depends on how
-# much the frame varies between sections, not only on its size. (The p-values are two-sided permutation
-# tests of each article against the other two; the overall test's statistic, eta squared, is the share of
-# the variance of all frame scores that lies between articles.)
+# What we see: the overall test says whether the articles' profiles differ at all; the table lists the
+# article x frame differences that survive the false-discovery correction, with their rates (hits per 100
+# words) in the article and in the other two. A difference that is large but rests on a few sections can
+# fail the correction: whether it is detectable depends on how much the frame varies between sections.
 
 # %% [markdown]
-# **Function mix.** What the sections of each article do, by the dictionary and by the reference coding of
-# section 8 (read here ahead of its validation; it is AI-assisted, see there):
+# **Function mix.** What the sections of each article do, by the dictionary and by the reference coding
+# (read here ahead of its validation in section 8; it was made by AI runs, not people):
 
 # %%
 sources = {"dictionary": functions["function"]}
 if gold is not None:
     sources["reference coding"] = gold["function"]
-plots.plot_function_mix(framing.function_mix(unit_groups, sources, labels), {})
+mix = framing.function_mix(unit_groups, sources, labels)
+display(plots.plot_function_mix(mix, {}))
+mix.round(2)
 
 # %% [markdown]
-# The two disagree, and the reading of whole sections is the one to trust (section 8 measures how far the
-# dictionary is off). By the reference coding, the **policy-development** article is the prescriptive one
-# (about half of its sections prescribe, a quarter diagnose problems), while the **partnerships** and
-# **sector-reform** articles mostly describe existing arrangements and, in the reform article's case,
-# evaluate them (over a third of its sections). The dictionary calls *remedy* most sections of the
-# policy-development article, half of the partnerships article and a third of the reform article, because
-# the vocabulary of prescription (*enhance, foster, strengthen*) is everywhere in this genre.
+# The two sources disagree (section 8 measures by how much), and the dictionary's function cues are the
+# weaker measurement, so the function profile of each article is read from the reference-coding rows.
 
 # %% [markdown]
 # ## 4. Keyness: the words that set each article apart
 # Each article against the other two, on content lemmas with phrases (general stopwords removed, corpus
-# stopwords kept, since they are what we compare). `framing.keyness` gives the signed Rayson–Garside
-# log-likelihood (two-cell form: expected counts from the two corpora only) and Hardie's log ratio, with a
-# zero count replaced by 0.5 so that terms found in one article only get a finite ratio.
+# stopwords kept, since they are what we compare): the signed Rayson-Garside log-likelihood G2 and
+# Hardie's log ratio (`corpus_utils.keyness`), a Benjamini-Hochberg q-value over all the terms of the
+# article, and Gries' DP, the dispersion of the term over the article's sections (near 1: one section
+# carries it). The figure hatches terms whose q-value is at least `Q`.
 
 # %%
 content = tokens.tokenize_units(sections["text"], max_df=1.0, cache_dir=CACHE_DIR).tokens
-by_doc = stats.pool_by_doc(unit_groups, content)
-key_columns = ["doc_id", "term", "freq_target", "freq_reference", "g2", "log_ratio", "p_value"]
-key_tables = []
-for doc in by_doc if comparable else []:
-    target = pd.Series(by_doc[doc]).value_counts().to_dict()
-    reference = pd.Series([t for d, toks in by_doc.items() if d != doc for t in toks]).value_counts().to_dict()
-    key_tables.append(framing.keyness(target, reference).assign(doc_id=doc))
-keyness_table = (pd.concat(key_tables, ignore_index=True)[key_columns].round(4) if key_tables
-                 else pd.DataFrame(columns=key_columns))
+keyness_table = framing.group_keyness(content, unit_groups).round(4)
 keyness_table.to_csv(RESULTS / "keyness.csv", index=False)
 plots.plot_keyness(keyness_table, labels, n=TOP_TERMS) if comparable else "one group: nothing to compare"
 
+# %%
+if comparable:
+    top_key = keyness_table[keyness_table["g2"] > 0].groupby("doc_id", sort=False).head(TOP_TERMS)
+    summary = top_key.groupby("doc_id", sort=False).agg(
+        terms_tested=("term", lambda t: int((keyness_table["doc_id"] == t.name).sum())),
+        top_surviving=("q_value", lambda q: int((q < Q).sum())),
+        top_concentrated=("dp", lambda d: int((d >= 0.8).sum())))
+    display(summary.rename(index=labels))
+    display(top_key.assign(article=top_key["doc_id"].map(labels))[
+        ["article", "term", "freq_target", "g2", "q_value", "dp"]].head(2 * TOP_TERMS))
+
 # %% [markdown]
-# The key terms echo the frame profiles: *reform*, *security sector reform*, *progress*, *institutional*,
-# *metric* and *indicator* for the sector-reform article; *partnership*, *strategic*, *exercise*, *NATO*,
-# the Belt and Road Initiative, *trafficking* and *smuggling* for the partnerships article; *security
-# policy*, *cohesive*, *tension*, *principle* and *sovereignty* for the policy-development article.
-# (G2 is the log-likelihood ratio of the term's frequency in the article against the other two, computed
-# from the two corpora only; positive means more frequent in the article.) Every term shown has p < 0.01, but with
-# some 900 terms tested per article the p-values rank terms rather than test them.
+# What we see, per article: how many terms were tested, how many of the top terms survive the correction,
+# and how many of them are concentrated in one section (DP at least 0.8): such a term marks a section, not
+# the article.
 
 # %% [markdown]
 # ## 5. Actors
@@ -215,18 +224,19 @@ fig
 
 # %%
 graph = actors.cooccurrence_graph(mentions)
+ties = actors.tie_sources(mentions)
 plots.plot_actor_network(graph, seed=SEED)
 
-# %% [markdown]
-# The partnerships article names actors about twice as often as the reform article and five times as often
-# as the policy-development article, and links the external powers to each other and to the Central Asian
-# states; two-thirds of the reform article's mentions are the Shanghai Cooperation Organization. The network
-# is small but dense (81 of 153 possible ties), because a few sections list many actors at once; a tie of
-# weight one is one section naming both actors, and most sections name none.
-
 # %%
-print(f"{graph.number_of_nodes()} actors, {graph.number_of_edges()} ties; "
-      f"{(mentions.groupby(['doc_id', 'section']).ngroups)} of {len(sections)} sections name an actor")
+naming = mentions.groupby(["doc_id", "section"]).ngroups
+print(f"{graph.number_of_nodes()} actors, {graph.number_of_edges()} ties; {naming} of {len(sections)} sections "
+      f"name an actor; {int((ties['weight'] == 1).sum())} ties rest on a single section, "
+      f"{int(ties['from_largest'].sum())} of them on the one section that names the most actors")
+
+# %% [markdown]
+# What we see: most ties rest on a single section, and one section that lists many actors at once
+# supplies a large share of them (printed above); the network shows which actors are named together, not
+# a structure of relations. A per-article network with a permutation null is not built yet.
 
 # %% [markdown]
 # ## 6. Shared language: formula versus each article's own wording
@@ -254,20 +264,21 @@ fig
 # %%
 similar = framing.similar_sentences({d: " ".join(p["text"]) for d, p in sections.groupby("doc_id", sort=False)},
                                     threshold=SIMILARITY)
-print(f"{len(similar)} sentence pairs across articles with similarity >= {SIMILARITY}")
+print(f"{len(similar)} sentence pairs across articles with similarity >= {SIMILARITY}; formula share per "
+      f"article {share['formula_share'].min():.2f}-{share['formula_share'].max():.2f}")
 similar.head(5)
 
 # %% [markdown]
-# Shared formula is real but modest: stock phrases such as "the Shanghai Cooperation Organization",
-# "development in Central Asia" and "among Central Asian states" recur across articles and cover about a
-# tenth of each article's words; no pair of sentences from different articles reaches the similarity
-# threshold. The articles share a template of *structure* (headings, three- or four-paragraph sections,
-# "Overall, ..." closers) more than of text.
+# What we see: stock phrases recur across articles and cover the share of each article's words printed
+# above; near-identical sentence pairs across articles are counted above. The articles may share a
+# template of structure (headings, short sections, closing summaries) more than of text.
 
 # %% [markdown]
 # ## 7. Frames meet topics
 # Spearman correlation, over sections, between the topic proportions of notebook 02 (read from
-# `results/doc_topics.csv`; paragraph-level proportions are averaged per section) and the frame scores.
+# `results/doc_topics.csv`; paragraph-level proportions are averaged per section) and the frame scores,
+# with two-sided p-values and Benjamini-Hochberg q-values over all topic x frame pairs. Starred cells in the
+# heatmap survive the correction (q < `Q`).
 
 # %%
 doc_topics = pd.read_csv(RESULTS / "doc_topics.csv")
@@ -276,104 +287,166 @@ per_section = doc_topics.groupby(["doc_id", "section"], as_index=False)[topic_co
 merged = by_section.merge(per_section, on=["doc_id", "section"], validate="one_to_one")
 topic_terms = pd.read_csv(RESULTS / "topic_terms.csv")
 topic_names = {f"topic_{t}": f"{t}: {lab}" for t, lab in topic_terms.groupby("topic")["label"].first().items()}
-assoc = merged[topic_cols + FRAMES].corr(method="spearman").loc[topic_cols, FRAMES].rename(index=topic_names)
+links = stats.spearman_table(merged[topic_cols], merged[FRAMES])
+assoc = links.pivot(index="left", columns="right", values="rho").loc[topic_cols, FRAMES].rename(index=topic_names)
+significant = (links.pivot(index="left", columns="right", values="q_value").loc[topic_cols, FRAMES] < Q)
 assoc.round(4).rename_axis("topic").to_csv(RESULTS / "topic_frame_association.csv")
-plots.plot_heatmap(assoc, "frame (dictionary score)", "topic (LDA proportion)", "Spearman correlation")
-
-# %% [markdown]
-# With two topics whose proportions sum to one, the two rows mirror each other. The strongest correlations,
-# computed here; none is corrected for the number of pairs tested, so they describe, not establish, a link
-# between topics and frames:
+plots.plot_heatmap(assoc, "frame (dictionary score)", "topic (LDA proportion)", "Spearman correlation",
+                   marks=significant)
 
 # %%
-strongest = assoc.stack().rename("rho").reset_index().rename(columns={"level_1": "frame"})
-strongest.reindex(strongest["rho"].abs().sort_values(ascending=False).index).head(4).round(2)
+print(f"{int(significant.to_numpy().sum())} of {significant.size} topic x frame correlations survive the "
+      f"false-discovery correction (smallest q = {links['q_value'].min():.3f})")
+links.assign(topic=links["left"].map(topic_names)).sort_values("p_value").head(4)[
+    ["topic", "right", "rho", "p_value", "q_value"]].rename(columns={"right": "frame"}).round(3)
 
 # %% [markdown]
-# ## 8. Validation against a reference coding
-# Every section was coded with a primary frame and a function by two coders working independently from the
-# definitions alone (`validation/coding_packet.md`), without seeing the dictionary or its scores;
-# disagreements were adjudicated by a third reader. **All three were separate runs of an AI reading
-# assistant, not people** (`validation/README.md`): the reference is an AI-assisted reading of whole
-# sections, and the accuracy below is agreement with it, not with human coders.
+# With two topics whose proportions sum to one, the two rows mirror each other (and Benjamini-Hochberg
+# q-values are unchanged by the duplication). Only the starred correlations are evidence of a link between
+# an inductive topic and a deductive frame; the others describe this corpus and are not claimed.
+
+# %% [markdown]
+# ## 8. Validation
+# **The reference coding and who made it.** Every section was coded blind: in a packet that shuffles the
+# sections under opaque codes and hides which article each comes from (`validation/blind/coding_packet.md`),
+# with a primary frame (or *none / other*), a function (or *none / other*) and a 0-3 salience rating for
+# each of the nine frames. **The two coders and the adjudicator were independent runs of an AI model, not
+# people**: each saw only the packet (and the adjudicator only the disagreements), never the code, the
+# indicators, any score or each other's work. Two runs of one model make correlated judgements, so their
+# agreement is an upper bound on what two human coders would reach; a human coding is the next step.
 
 # %%
 if coding is None:
     print(f"no reference coding in {Path(VALIDATION).name}/ for this corpus: validation is skipped, not faked")
-tables = framing.validation_tables(coding, scores, functions) if coding else {}
-tables.get("agreement")
+agreement = validation.agreement_table({k: coding[k] for k in ("coder_a", "coder_b")}, N_BOOT, SEED) if coding else None
+agreement
 
 # %% [markdown]
-# The two coders agree closely. Caution: both are runs of the same AI reading assistant given the same
-# packet, not two trained human coders; their errors are likely correlated, so this kappa is an upper bound
-# on what two people would reach. The adjudicated coding is the reference below. (Cohen's kappa is
-# agreement corrected for the agreement expected by chance: 0 = chance, 1 = perfect.)
+# What we see: agreement between the two AI runs with 95% bootstrap intervals over sections; Krippendorff's
+# alpha is nominal for the primary frame and function and ordinal for the salience ratings (each section x
+# frame rating one item). Agreement this high between two runs of one model says that the model reads the
+# packet consistently, not that the codes are right.
 
 # %%
-validation = tables.get("report")
-if validation is not None:
-    validation.to_csv(RESULTS / "validation.csv", index=False)
-validation
+old = validation.load_coding(OLD_VALIDATION, sections, names=("adjudicated",)) if coding else None
+if old:
+    blind_vs_open = {col: round(float((old["adjudicated"][col] == gold[col]).mean()), 3)
+                     for col in ("primary_frame", "function")}
+    print("blind reference against the earlier coding that showed article labels (share of sections with the "
+          f"same code): {blind_vs_open}")
+
+# %% [markdown]
+# **What generalises.** The tuned dictionary's accuracy on these sections is in-sample, since its
+# indicators were written after reading them. Beside it: (a) a frozen *definitions-only* dictionary whose
+# indicators are the content words of each frame's definition, nothing read from the corpus; (b) a
+# supervised classifier (logistic regression on tf-idf of the section's lemmas) trained on the reference
+# coding and evaluated **leave-one-article-out** (it never sees the article it predicts); (c) the tuned
+# dictionary per article. Accuracy, macro-F1 and Cohen's kappa with 95% bootstrap intervals over sections.
 
 # %%
 if coding:
-    display(plots.plot_heatmap(tables["confusion_frames"], "dictionary", "reference coding", "sections",
-                               diverging=False, fmt="{:.0f}"))
+    definitions = audit.definition_indicators()
+    predictions = {
+        "tuned dictionary (in-sample)": scores["primary_frame"],
+        "definitions-only dictionary": framing.frame_scores(sections, indicators=definitions)["primary_frame"],
+        "classifier, leave one article out": validation.leave_one_group_out(
+            content, gold["primary_frame"], unit_groups, lambda x, y: validation.term_classifier(x, y, seed=SEED)),
+    }
+    methods = validation.method_table(gold["primary_frame"], predictions, N_BOOT, SEED).assign(target="primary frame")
+    per_article = audit.per_group_reports(gold["primary_frame"], scores["primary_frame"], unit_groups,
+                                          lambda t, p: validation.classification_report(t, p, N_BOOT, SEED))
+    function_report = validation.method_table(
+        gold["function"], {"function cues (in-sample)": functions["function"]}, N_BOOT, SEED).assign(target="function")
+    report = pd.concat([methods, function_report], ignore_index=True)
+    report.to_csv(RESULTS / "validation.csv", index=False)
+    display(report)
+    display(per_article.assign(article=per_article["group"].map(labels)).drop(columns="group"))
+
+# %% [markdown]
+# What we see: the tuned dictionary agrees best with the reference, but that number is in-sample; what can
+# be expected on new texts lies between it and the out-of-sample rows. The definitions-only dictionary shows
+# how much the tuning adds; the classifier, trained on two articles only, shows that 53 sections are too few
+# to learn frames from (it falls back on the commonest frame: kappa near 0). Per article, the tuned
+# dictionary does best where an article's vocabulary is its frame.
 
 # %%
 if coding:
-    display(plots.plot_heatmap(tables["confusion_functions"], "dictionary", "reference coding", "sections",
-                               diverging=False, fmt="{:.0f}"))
+    display(plots.plot_heatmap(validation.confusion_table(gold["primary_frame"], scores["primary_frame"], FRAMES),
+                               "dictionary", "reference coding", "sections", diverging=False, fmt="{:.0f}"))
+    display(plots.plot_heatmap(validation.confusion_table(gold["function"], functions["function"], FUNCTIONS),
+                               "dictionary", "reference coding", "sections", diverging=False, fmt="{:.0f}"))
 
 # %% [markdown]
-# **The errors.** Sections where the dictionary's primary frame differs from the reference coding
-# (sections are numbered from 0 in reading order, as in every table and figure):
+# **Scores, not only the winner.** Does each frame's dictionary score rise with the salience the coders gave
+# it (mean of the two ratings)? Spearman rho over sections per frame, with q-values over the nine frames.
 
 # %%
-errors = tables.get("errors")
-errors.assign(article=errors["doc_id"].map(labels)).drop(columns="doc_id") if errors is not None else None
+salience_check = validation.score_salience(scores, gold, FRAMES).round(3) if coding else None
+salience_check
 
 # %% [markdown]
-# What the errors show:
-#
-# * Most errors (9 of 11) are sections that the reference gives to a specific frame (economic development,
-#   external powers, transnational threats, sovereignty, ...) but where the generic cooperation vocabulary
-#   (*cooperation*, *joint*, *collective*, *mechanism*) outnumbers the specific indicators. Regional
-#   cooperation is the corpus's common ground, so a count of hits over-assigns it (22 sections against 16 in
-#   the reference); a reader judges what the section is *about*.
-# * For functions, the dictionary calls too many sections *remedy*: 12 of the 22 sections that the reference
-#   reads as background are scored remedy, because these explainers use *enhance, foster, strengthen* in
-#   descriptions as much as in prescriptions. Every problem section is found, but the label is also given
-#   to 5 others; 4 of the 11 evaluation sections are missed.
-# * The indicators were not tuned to the coding. Tuning would have to be done on one half of the sections
-#   and reported on the other; with 53 sections, each half would be too small to trust either way.
+# **The errors**, and which way they lean:
+
+# %%
+if coding:
+    errors = gold.assign(dictionary=scores["primary_frame"].to_numpy(), heading=sections["heading"].to_numpy())
+    errors = errors[errors["dictionary"] != errors["primary_frame"]]
+    lean = errors["dictionary"].value_counts()
+    print(f"{len(errors)} of {len(gold)} sections differ; the dictionary's code in them: {lean.to_dict()}; "
+          f"sections given {lean.index[0]}: dictionary {int((scores['primary_frame'] == lean.index[0]).sum())}, "
+          f"reference {int((gold['primary_frame'] == lean.index[0]).sum())}")
+    display(errors.assign(article=errors["doc_id"].map(labels)).rename(columns={"primary_frame": "reference"})[
+        ["article", "section", "heading", "reference", "dictionary"]])
+
+# %% [markdown]
+# **Auditing the indicators.** Every hit of every indicator with its context (keyword in context), how many
+# sections it fires in, its share of its frame's hits, and its precision against the reference: the share of
+# its hits in sections whose reference includes the frame (primary, or mean salience at least 2,
+# "developed"). `misfires`: at least three hits and precision below one half.
+
+# %%
+hits = audit.kwic(sections, masked=masked)
+indicators = audit.indicator_table(hits, sections, gold)
+print(f"{len(hits)} hits of {len(indicators)} indicators; "
+      f"{int(indicators.get('misfires', pd.Series(dtype=bool)).sum())} flagged as misfiring")
+indicators[indicators["misfires"]] if "misfires" in indicators else indicators.head(10)
+
+# %%
+hits[hits["indicator"] == indicators.sort_values("hits", ascending=False)["indicator"].iloc[0]].head(5)
+
+# %% [markdown]
+# What we see: the misfiring indicators are words that occur in most sections of this genre whatever the
+# section is about; they inflate their frame's score everywhere. They are flagged, not removed: removing
+# them after seeing the reference would tune the dictionary to the reference and make every accuracy above
+# in-sample twice over.
 
 # %%
 if SEEDS_RUN:  # the prose above describes the seed corpus: fail loudly if the evidence changes
-    report = validation.set_index("target")
-    assert 0.7 <= report.loc["primary frame", "kappa"] < 0.8 and 0.4 <= report.loc["function", "kappa"] < 0.6
+    rep = report.set_index("method")
+    assert rep.loc["tuned dictionary (in-sample)", "kappa"] > rep.loc["definitions-only dictionary", "kappa"]
+    assert rep.loc["classifier, leave one article out", "kappa"] < 0.2
+    assert rep.loc["function cues (in-sample)", "kappa"] < rep.loc["tuned dictionary (in-sample)", "kappa"]
     assert frame_test["p_value"] < 0.05
-    human_mix = pd.crosstab(gold["doc_id"], gold["function"], normalize="index")
-    assert human_mix.idxmax(axis=1).tolist() == ["remedy", "background", "background"]
+    assert lean.index[0] == "regional_cooperation"
+    assert indicators["misfires"].any()
+    reference_mix = pd.crosstab(gold["doc_id"], gold["function"], normalize="index")
+    assert reference_mix.idxmax(axis=1).tolist() == ["remedy", "background", "background"]  # README's claim
+    assert int((by_article["q_value"] < Q).sum()) == 9 and len(by_article) == 27  # README's count
 
 # %% [markdown]
 # ## What we found, and the limits
-# * **Frames.** *Regional cooperation* is the common ground of all three articles; each adds its own
-#   emphasis: military defence and transnational threats (partnerships article, which also names the
-#   actors most), governance and security sector reform (reform article, where it scores higher than
-#   cooperation, with intervals that just overlap), sovereignty, national interest and trust
-#   (policy-development article). The differences are larger than chance, but with 14–20 sections per
-#   article only the large ones are clear.
-# * **Functions.** By the reference coding, the policy-development article prescribes and diagnoses; the
-#   partnerships and reform articles mostly describe, and the reform article evaluates.
-# * **Validation.** For primary frames the dictionary agrees well with the reference coding (about four
-#   sections in five, kappa about 0.75); for functions only moderately (about three in five, kappa about
-#   0.5), so function profiles should come from the reference coding. The dictionary's errors are
-#   systematic (they lean towards regional cooperation), so article profiles overstate that frame; that
-#   errors cancel out at article level was not tested.
-# * **Limits.** One corpus of three templated articles from one site; a codebook written for this topic;
-#   a reference coding by three runs of one AI assistant rather than by people; bootstrap intervals that
-#   treat neighbouring sections as independent.
+# * **Frames.** The articles' frame profiles differ as a whole (section 3's permutation test); the article x
+#   frame differences that survive the false-discovery correction are listed there, and only those are
+#   claimed. *Regional cooperation* vocabulary is the common ground of the three texts.
+# * **Validation.** Against a blind reference coding made by AI runs (no person), the tuned dictionary's
+#   primary frame agrees well, but in-sample; a definitions-only dictionary and a leave-one-article-out
+#   classifier do much worse (section 8, with intervals). The dictionary's errors lean towards regional
+#   cooperation, so article profiles overstate that frame. Function cues agree only moderately: function
+#   profiles should come from the reference coding, and the cues need rebuilding on body text.
+# * **Limits.** Three articles from one site, which themselves carry a notice that parts were generated
+#   with AI help (removed as boilerplate in notebook 01): they may read alike because of how they were
+#   written. A codebook written after reading them; a reference coding by runs of one AI model, not people;
+#   a small number of sections per article, so only large differences are detectable.
 
 # %%
 plots.write_manifest(FIGURES, "03-framing")
@@ -381,5 +454,5 @@ plots.write_manifest(FIGURES, "03-framing")
 # %%
 from importlib.metadata import version
 
-for package in ["pandas", "numpy", "scipy", "networkx", "matplotlib", "simplemma", "PyYAML"]:
+for package in ["pandas", "numpy", "scipy", "networkx", "matplotlib", "simplemma", "PyYAML", "scikit-learn"]:
     print(f"{package}=={version(package)}")

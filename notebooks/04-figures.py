@@ -28,7 +28,7 @@
 # %% tags=["parameters"]
 CORPUS = "../seeds"
 OUTDIR = ".."
-VALIDATION = "../validation"
+VALIDATION = "../validation/blind"
 SEED = 42
 TOP_TERMS = 10
 
@@ -38,7 +38,7 @@ import pandas as pd
 from IPython.display import display
 
 import corpus_utils as cu
-from corpus_utils import actors, framing, notebook, plots, topics
+from corpus_utils import actors, framing, notebook, plots, topics, validation
 
 FIGURES, RESULTS = notebook.setup(OUTDIR)
 labels = cu.doc_labels(CORPUS)
@@ -59,16 +59,18 @@ plots.save_figure(fig, "fig01_corpus_overview", FIGURES,
 fig
 
 # %% [markdown]
-# ## Figure 2 · Choosing the topic model: coherence and stability against K
+# ## Figure 2 · Choosing the topic model: the K rule's criteria and how often it wins
 
 # %%
 sweep = table["k_selection"]
 by = ("unit", "k") if "unit" in sweep else ("k",)
-choice, _ = topics.choose_k(sweep, by=by)
-fig = plots.plot_k_selection(topics.summarise_sweep(sweep, by=by), choice)
+selection = topics.select_model(sweep, by=by, seed=SEED)
+fig = plots.plot_k_selection(topics.summarise_sweep(sweep, by=by), selection["choice"], picks=selection["picks"])
 plots.save_figure(fig, "fig02_k_selection", FIGURES,
-                  "Topic coherence (c_v, c_npmi) and stability across seeds against K: mean and range over "
-                  f"{sweep['seed'].nunique()} seeds; the circle marks the chosen unit and K.")
+                  "The K rule's criteria against K (coherence c_v and c_npmi, stability across seeds, "
+                  f"exclusivity): mean and range over {sweep['seed'].nunique()} seeds; the circle marks the "
+                  "chosen unit and K. Last panels: how often the rule picks each candidate when the seeds are "
+                  "resampled (1,000 resamples of all seeds, and of five).")
 fig
 
 # %% [markdown]
@@ -111,7 +113,7 @@ fig
 # %%
 by_section = table["frames_by_section"]
 unit_groups = by_section["doc_id"].map(groups).to_numpy()
-coding = framing.load_coding(VALIDATION, by_section)  # None for a corpus without a reference coding
+coding = validation.load_coding(VALIDATION, by_section)  # None for a corpus without a reference coding
 gold = coding["adjudicated"] if coding else None
 sources = {"dictionary": by_section["function"]}
 if gold is not None:
@@ -119,7 +121,8 @@ if gold is not None:
 fig = plots.plot_function_mix(framing.function_mix(unit_groups, sources, labels), {})
 plots.save_figure(fig, "fig06_function_mix", FIGURES,
                   "Share of each article's sections per framing function, by the dictionary and by the "
-                  "adjudicated reference coding (two coders and an adjudicator, all runs of an AI assistant).")
+                  "blind reference coding (two coders and an adjudicator, all independent runs of an AI model; "
+                  "no person coded).")
 fig
 
 # %% [markdown]
@@ -156,19 +159,21 @@ plots.save_figure(fig, "fig09_topic_frame_heatmap", FIGURES,
 fig
 
 # %% [markdown]
-# ## Figures 10 and 11 · The dictionary against the reference coding (AI-assisted, see notebook 03)
+# ## Figures 10 and 11 · The dictionary against the reference coding (made by AI runs, no person; see notebook 03)
 
 # %%
 if gold is not None:
-    confusion = framing.confusion_table(gold["primary_frame"], by_section["primary_frame"], frames)
+    confusion = validation.confusion_table(gold["primary_frame"], by_section["primary_frame"], frames)
     fig = plots.plot_heatmap(confusion, "dictionary", "reference coding", "sections", diverging=False, fmt="{:.0f}")
     plots.save_figure(fig, "fig10_confusion_frames", FIGURES,
-                      "Primary frame per section: AI-assisted reference coding (rows) against the dictionary.")
+                      "Primary frame per section: blind reference coding by AI runs, no person (rows), against "
+                      "the dictionary (in-sample).")
     display(fig)
-    confusion = framing.confusion_table(gold["function"], by_section["function"], framing.function_names())
+    confusion = validation.confusion_table(gold["function"], by_section["function"], framing.function_names())
     fig = plots.plot_heatmap(confusion, "dictionary", "reference coding", "sections", diverging=False, fmt="{:.0f}")
     plots.save_figure(fig, "fig11_confusion_functions", FIGURES,
-                      "Framing function per section: AI-assisted reference coding (rows) against the dictionary.")
+                      "Framing function per section: blind reference coding by AI runs, no person (rows), "
+                      "against the dictionary (in-sample).")
     display(fig)
 else:
     print("no reference coding for this corpus: validation figures skipped")
@@ -184,8 +189,8 @@ plots.write_manifest(FIGURES, "04-figures")
 # %% [markdown]
 # What the figures show is discussed in notebooks 02 and 03 and summarised in the README; this notebook
 # only draws them. Limits: the figures inherit every limit of the analyses (three articles, small
-# samples, a dictionary validated against AI-assisted coding), and the vector files use the DejaVu Sans
-# font that ships with matplotlib, drawn as paths so they look the same everywhere.
+# samples, a dictionary validated in-sample against a reference coding made by AI runs), and the vector
+# files use the DejaVu Sans font that ships with matplotlib, drawn as paths so they look the same everywhere.
 
 # %%
 from importlib.metadata import version

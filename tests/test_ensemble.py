@@ -79,6 +79,17 @@ def test_rule_stability_gives_a_dominant_candidate_every_resample():
     assert topics.stable_choice(shares) == ({"k": 2}, True)
 
 
+def test_select_model_falls_back_when_the_rule_pick_depends_on_the_seeds():
+    # K=2 is better on half the seeds, K=3 on the other half: resampled seeds split the wins near evenly
+    c_v = {2: [0.9, 0.1, 0.9, 0.1, 0.5, 0.4], 3: [0.1, 0.9, 0.1, 0.9, 0.4, 0.5]}
+    sweep = pd.DataFrame({"k": [2] * 6 + [3] * 6, "seed": list(range(6)) * 2, "c_v": c_v[2] + c_v[3],
+                          "c_npmi": 0.0, "stability": 0.5, "exclusivity": 9.0})
+    selection = topics.select_model(sweep, seed=3, small=2)
+    assert not selection["held"] and selection["choice"] == {"k": 2}
+    assert {"share", "share_of_2"} <= set(selection["picks"])
+    assert selection["picks"]["share"].max() < 0.6
+
+
 def test_stable_choice_falls_back_to_the_coarsest_supported_candidate():
     shares = pd.DataFrame({"k": [2, 3, 4], "share": [0.3, 0.45, 0.25]})
     assert topics.stable_choice(shares) == ({"k": 2}, False)

@@ -74,3 +74,16 @@ def test_notebooks_show_the_saved_png_files_themselves():
              for cell in nbformat.read(root / "notebooks" / "04-figures.ipynb", as_version=4).cells
              for out in cell.get("outputs", []) if "image/png" in out.get("data", {})}
     assert files and files <= shown
+
+
+def test_k_selection_figure_draws_every_rule_criterion_and_the_resampled_wins():
+    import pandas as pd
+
+    criteria = ("c_v", "c_npmi", "stability", "exclusivity")
+    summary = pd.DataFrame({"k": [2, 3]} | {f"{m}_{s}": [0.5, 0.4] for m in criteria for s in ("mean", "min", "max")})
+    picks = pd.DataFrame({"k": [2, 3], "share": [0.9, 0.1], "share_of_5": [0.7, 0.3]})
+    fig = plots.plot_k_selection(summary, {"k": 2}, picks=picks)
+    titles = [ax.get_title(loc="left") for ax in fig.axes if ax.axison]
+    assert titles == ["coherence c_v", "coherence c_npmi", "stability (avg. Jaccard)", "exclusivity (FREX, top 10)",
+                      "rule wins, resampling all seeds", "rule wins, resampling 5 seeds"]
+    assert [bar.get_height() for bar in fig.axes[4].patches] == [0.9, 0.1]

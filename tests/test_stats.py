@@ -70,3 +70,36 @@ def test_bootstrap_in_small_batches_gives_the_same_intervals(monkeypatch):
     whole = stats.bootstrap_group_means(values, groups, n_boot=500, seed=1)
     monkeypatch.setattr(stats, "MAX_CELLS", 50)  # a few resamples per batch
     pd.testing.assert_frame_equal(stats.bootstrap_group_means(values, groups, n_boot=500, seed=1), whole)
+
+
+def test_holm_adjusts_against_hand_computed_values():
+    # sorted 0.01 x4 = 0.04, 0.03 x3 = 0.09, 0.04 x2 = 0.08 -> 0.09 (monotone), 0.20 x1 = 0.20
+    assert stats.holm([0.01, 0.04, 0.03, 0.20]) == pytest.approx([0.04, 0.09, 0.09, 0.20])
+
+
+def test_benjamini_hochberg_adjusts_against_hand_computed_values():
+    # sorted 0.01 x4/1 = 0.04, 0.03 x4/2 = 0.06 -> 0.0533 (min to the right), 0.04 x4/3 = 0.0533, 0.20 x4/4
+    assert stats.benjamini_hochberg([0.01, 0.04, 0.03, 0.20]) == pytest.approx([0.04, 0.16 / 3, 0.16 / 3, 0.20])
+
+
+def test_corrections_leave_missing_p_values_missing():
+    assert np.isnan(stats.holm([0.01, np.nan])[1]) and stats.benjamini_hochberg([0.01, np.nan])[0] == 0.01
+
+
+def test_block_bootstrap_resamples_whole_blocks_of_neighbouring_units():
+    values = np.array([[1.0], [1.0], [1.0], [5.0], [5.0], [5.0]])
+    table = stats.block_bootstrap_group_means(values, ["a"] * 6, block=3, n_boot=2000, seed=0)
+    # each draw is two blocks, each all 1 or all 5: the means are 1, 3 or 5 (a quarter each at the ends)
+    assert table.loc[0, ["mean", "ci_low", "ci_high"]].tolist() == [3.0, 1.0, 5.0]
+
+
+def test_moving_blocks_cover_every_row_once_in_order():
+    assert stats.moving_blocks(7, 3) == [[0, 1, 2], [3, 4, 5], [6]]
+
+
+def test_spearman_table_adds_false_discovery_q_values_over_all_pairs():
+    left = pd.DataFrame({"x": [1, 2, 3, 4, 5, 6]})
+    right = pd.DataFrame({"up": [1, 2, 3, 4, 5, 7], "flat": [1] * 6})
+    table = stats.spearman_table(left, right).set_index("right")
+    assert table.loc["up", "rho"] == pytest.approx(1.0) and np.isnan(table.loc["flat", "rho"])
+    assert table.loc["up", "q_value"] == pytest.approx(table.loc["up", "p_value"])  # one testable pair

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import os
 import sys
 import time
 from pathlib import Path
@@ -45,6 +46,15 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Deterministic cell ids and metadata: nothing that changes from one run to the next."""
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{i:02d}"
+        if cell.get("outputs"):  # the kernel may flush one print in several chunks: store one stream per run
+            merged: list = []
+            for out in cell.outputs:
+                if merged and out.get("output_type") == "stream" and merged[-1].get("output_type") == "stream" \
+                        and merged[-1].get("name") == out.get("name"):
+                    merged[-1]["text"] += out["text"]
+                else:
+                    merged.append(out)
+            cell.outputs = merged
         cell.metadata.pop("execution", None)
         cell.metadata.pop("papermill", None)
     nb.metadata.pop("papermill", None)
@@ -63,7 +73,9 @@ def run(script: Path, target: Path, params: dict[str, object], timeout: int) -> 
     )
     client.execute()
     target.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(normalise(nb), target)
+    partial = target.with_name(f".{target.name}.partial")  # an interrupted write never replaces a good notebook
+    nbformat.write(normalise(nb), partial)
+    os.replace(partial, target)
     return time.perf_counter() - start
 
 

@@ -1,0 +1,323 @@
+"""Validation: blind coding packets, reference codings, agreement (Cohen's kappa, Krippendorff's alpha) and
+classification reports with bootstrap intervals."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .caching import atomic_write
+from .framing import frame_names, load_codebook
+from .profiling import stage
+
+NONE = "none_other"  # the blind packet's answer for "no frame / function of the codebook fits"
+SALIENCE = tuple(range(4))  # 0 absent, 1 mentioned, 2 developed, 3 central
+KEYS = ["doc_id", "section"]
+
+
+def salience_columns() -> list[str]:
+    """The blind coding's salience columns, one per frame in codebook order."""
+    return [f"salience_{frame}" for frame in frame_names()]
+
+
+def blind_key(sections: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """Shuffled opaque unit codes (U01, U02, ...) for the sections: unit, doc_id, section, in packet order."""
+    order = np.random.default_rng(seed).permutation(len(sections))
+    width = len(str(len(sections)))
+    table = sections.iloc[order][KEYS].reset_index(drop=True)
+    return table.assign(unit=[f"U{i + 1:0{width}d}" for i in range(len(table))])[["unit", *KEYS]]
+
+
+def blind_packet(sections: pd.DataFrame, key: pd.DataFrame) -> str:
+    """The blind coding packet (markdown): definitions, answer format and every section under its opaque code,
+    in the key's shuffled order, without article labels, titles or any score."""
+    book = load_codebook()
+    frames = "\n".join(f"* **{name}**: {f['definition']}  \n  *Example:* {f['example']}"
+                       for name, f in book["frames"].items())
+    functions = "\n".join(f"* **{name}**: {f['definition']}" for name, f in book["functions"].items())
+    text = sections.set_index(KEYS)
+    units = "\n\n".join(
+        f"### {row.unit}\n\n**{text.loc[(row.doc_id, row.section), 'heading']}**\n\n"
+        f"{text.loc[(row.doc_id, row.section), 'text']}" for row in key.itertuples())
+    columns = ", ".join(["unit", "primary_frame", "function", *salience_columns(), "confidence", "note"])
+    return f"""# Blind coding packet: frames, salience and function of each text unit
+
+Each unit below is one section of a web article on Central Asian security, shown with its heading. Units
+are in random order under opaque codes; which article a unit comes from is not shown. Read each unit
+against the definitions and record, in one CSV row per unit (`{columns}`):
+
+* `primary_frame`: the ONE frame the unit makes most salient, or `{NONE}` when none of the nine fits.
+* `function`: the ONE framing function the unit mainly performs (after Entman 1993), judged from what the
+  body text does and its modality (must / should / need signal prescription), not from the heading alone;
+  or `{NONE}`.
+* `salience_<frame>` for each of the nine frames: 0 absent, 1 mentioned in passing, 2 developed (a
+  sentence or more), 3 central (the unit is mostly about it).
+* `confidence`: 1 (hard call), 2, or 3 (clear). `note`: a few words on why, especially for hard calls.
+
+## Frames
+
+{frames}
+
+## Functions
+
+{functions}
+
+## Units
+
+{units}
+"""
+
+
+def write_blind_packet(sections: pd.DataFrame, folder: str | Path, seed: int) -> pd.DataFrame:
+    """Write ``coding_packet.md`` and ``key.csv`` (unit code -> section; not for coders) into ``folder``."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    key = blind_key(sections, seed)
+    atomic_write(folder / "coding_packet.md", blind_packet(sections, key))
+    atomic_write(folder / "key.csv", key.to_csv(index=False))
+    return key
+
+
+def _delta2(metric: str, values: np.ndarray, totals: np.ndarray) -> np.ndarray:
+    """Krippendorff's squared difference function over the sorted values (nominal, ordinal or interval)."""
+    k = len(values)
+    if metric == "nominal":
+        return 1.0 - np.eye(k)
+    if metric == "interval":
+        v = values.astype(float)
+        return (v[:, None] - v[None, :]) ** 2
+    if metric == "ordinal":
+        cum = np.concatenate([[0.0], np.cumsum(totals)])
+        d = np.zeros((k, k))
+        for c in range(k):
+            for j in range(k):
+                lo, hi = min(c, j), max(c, j)
+                d[c, j] = (cum[hi + 1] - cum[lo] - (totals[c] + totals[j]) / 2) ** 2
+        return d
+    raise ValueError(f"unknown metric {metric!r}: use 'nominal', 'ordinal' or 'interval'")
+
+
+def krippendorff_alpha(data: Sequence[Sequence[object]] | np.ndarray, metric: str = "nominal") -> float:
+    """Krippendorff's alpha for units x coders (any number of coders; None or NaN = missing).
+
+    Built from the coincidence matrix (Krippendorff 2011, "Computing Krippendorff's alpha-reliability"):
+    alpha = 1 - (n - 1) * sum(o_ck d2_ck) / sum(n_c n_k d2_ck). Units with fewer than two values are not
+    pairable and are left out. Ordinal and interval values must be sortable (numbers or ordered codes).
+    """
+    rows = [[v for v in row if v is not None and not (isinstance(v, float) and np.isnan(v))] for row in data]
+    rows = [row for row in rows if len(row) >= 2]
+    values = np.array(sorted({v for row in rows for v in row}), dtype=object)
+    if len(values) < 2:
+        return float("nan") if not rows else 1.0
+    index = {v: i for i, v in enumerate(values)}
+    o = np.zeros((len(values), len(values)))
+    for row in rows:
+        counts = np.bincount([index[v] for v in row], minlength=len(values)).astype(float)
+        o += (np.outer(counts, counts) - np.diag(counts)) / (len(row) - 1)
+    totals = o.sum(axis=1)
+    n = totals.sum()
+    d2 = _delta2(metric, values, totals)
+    expected = (np.outer(totals, totals) * d2).sum()
+    return float(1 - (n - 1) * (o * d2).sum() / expected) if expected > 0 else 1.0
+
+
+def cohen_kappa(a: Sequence[str], b: Sequence[str]) -> float:
+    """Cohen's kappa of two codings of the same units."""
+    a, b = list(a), list(b)
+    n = len(a)
+    observed = sum(x == y for x, y in zip(a, b, strict=True)) / n
+    ca, cb = Counter(a), Counter(b)
+    expected = sum(ca[k] * cb[k] for k in set(ca) | set(cb)) / (n * n)
+    return 1.0 if expected == 1 else (observed - expected) / (1 - expected)
+
+
+def macro_f1(truth: Sequence[str], predicted: Sequence[str]) -> float:
+    """Mean F1 over the classes present in the truth."""
+    truth, predicted = np.asarray(truth, dtype=object), np.asarray(predicted, dtype=object)
+    f1s = []
+    for cls in sorted(set(truth)):
+        tp = np.sum((truth == cls) & (predicted == cls))
+        fp = np.sum((truth != cls) & (predicted == cls))
+        fn = np.sum((truth == cls) & (predicted != cls))
+        f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return float(np.mean(f1s))
+
+
+def bootstrap_interval(n: int, statistic: Callable[[np.ndarray], float], n_boot: int = 2000, seed: int = 0,
+                       level: float = 0.95) -> tuple[float, float]:
+    """Percentile interval of ``statistic(indices)`` over ``n_boot`` resamples of the n units (with
+    replacement); resamples where the statistic is undefined (NaN) are skipped."""
+    rng = np.random.default_rng(seed)
+    draws = np.array([statistic(rng.integers(0, n, size=n)) for _ in range(n_boot)], dtype=float)
+    draws = draws[~np.isnan(draws)]
+    if not len(draws):
+        return float("nan"), float("nan")
+    return float(np.percentile(draws, (1 - level) / 2 * 100)), float(np.percentile(draws, (1 + level) / 2 * 100))
+
+
+def classification_report(truth: Sequence[str], predicted: Sequence[str], n_boot: int = 2000,
+                          seed: int = 0) -> dict[str, float]:
+    """Accuracy, macro-F1 and Cohen's kappa of ``predicted`` against ``truth``, each with a 95% bootstrap
+    interval over units (columns ``<measure>_low`` and ``<measure>_high``)."""
+    truth, predicted = np.asarray(truth, dtype=object), np.asarray(predicted, dtype=object)
+    measures = {"accuracy": lambda t, p: float(np.mean(t == p)), "macro_f1": macro_f1,
+                "kappa": lambda t, p: cohen_kappa(list(t), list(p))}
+    row: dict[str, float] = {"n": len(truth)}
+    for name, fn in measures.items():
+        row[name] = round(fn(truth, predicted), 3)
+        lo, hi = bootstrap_interval(len(truth), lambda idx, fn=fn: fn(truth[idx], predicted[idx]), n_boot, seed)
+        row[f"{name}_low"], row[f"{name}_high"] = round(lo, 3), round(hi, 3)
+    return row
+
+
+def agreement(codings: Mapping[str, pd.DataFrame], column: str, metric: str = "nominal", n_boot: int = 2000,
+              seed: int = 0) -> dict[str, float]:
+    """Agreement of any number of coders on one column: coders, units, raw agreement (all coders equal),
+    Cohen's kappa (two coders only) and Krippendorff's alpha, each with a 95% bootstrap interval over units."""
+    data = np.column_stack([table[column].to_numpy(dtype=object) for table in codings.values()])
+    row: dict[str, float] = {"coders": data.shape[1], "units": data.shape[0],
+                             "agreement": round(float(np.mean([len(set(r)) == 1 for r in data])), 3)}
+    stats: dict[str, Callable[[np.ndarray], float]] = {
+        "krippendorff_alpha": lambda d: krippendorff_alpha(d, metric)}
+    if data.shape[1] == 2:
+        stats["cohen_kappa"] = lambda d: cohen_kappa(list(d[:, 0]), list(d[:, 1]))
+    for name, fn in stats.items():
+        row[name] = round(fn(data), 3)
+        lo, hi = bootstrap_interval(len(data), lambda idx, fn=fn: fn(data[idx]), n_boot, seed)
+        row[f"{name}_low"], row[f"{name}_high"] = round(lo, 3), round(hi, 3)
+    return row
+
+
+def confusion_table(truth: Sequence[str], predicted: Sequence[str], labels: Sequence[str]) -> pd.DataFrame:
+    """Counts of (reference code, predicted code) pairs: rows the reference coding, columns the prediction."""
+    table = pd.crosstab(pd.Categorical(truth, categories=labels), pd.Categorical(predicted, categories=labels),
+                        dropna=False)
+    table.index.name, table.columns.name = "reference", "dictionary"
+    return table
+
+
+@stage("framing")
+def load_coding(folder: str | Path, units: pd.DataFrame,
+                names: Sequence[str] = ("coder_a", "coder_b", "adjudicated")) -> dict[str, pd.DataFrame] | None:
+    """The codings ``coding_<name>.csv`` in ``folder``, in the order of ``units``, or None when one is missing
+    or they do not cover exactly these units (another corpus): validation is then skipped, not faked.
+
+    A blind coding names units by opaque codes; its ``key.csv`` maps them to (doc_id, section).
+    """
+    folder = Path(folder)
+    key = pd.read_csv(folder / "key.csv") if (folder / "key.csv").exists() else None
+    target = units[KEYS].reset_index(drop=True)
+    codings = {}
+    for name in names:
+        path = folder / f"coding_{name}.csv"
+        if not path.exists():
+            return None
+        table = pd.read_csv(path)
+        if key is not None and "unit" in table:
+            table = key.merge(table, on="unit", how="inner", validate="one_to_one")
+        if len(table) != len(target) or set(map(tuple, table[KEYS].to_numpy())) != set(map(tuple, target.to_numpy())):
+            return None
+        codings[name] = target.merge(table, on=KEYS, how="left", validate="one_to_one")
+    return codings
+
+
+def leave_one_group_out(features: Sequence[object], labels: Sequence[str], groups: Sequence[str],
+                        fit: Callable[[list[object], list[str]], Callable[[list[object]], Sequence[str]]]
+                        ) -> np.ndarray:
+    """Out-of-group predictions: for each group, ``fit`` on the units of all other groups (it returns a predict
+    function), then predict the held-out group's units. Never trains on the group it predicts."""
+    features, labels, groups = list(features), np.asarray(labels, dtype=object), np.asarray(groups, dtype=object)
+    predicted = np.empty(len(labels), dtype=object)
+    for group in dict.fromkeys(groups):
+        held = groups == group
+        predict = fit([f for f, h in zip(features, held, strict=True) if not h], list(labels[~held]))
+        predicted[held] = list(predict([f for f, h in zip(features, held, strict=True) if h]))
+    return predicted
+
+
+def term_classifier(docs: list[object], labels: list[str], c: float = 1.0, seed: int = 0
+                    ) -> Callable[[list[object]], Sequence[str]]:
+    """Fit a multinomial logistic regression on tf-idf of token lists; return its predict function."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    model = make_pipeline(TfidfVectorizer(analyzer=lambda toks: toks, sublinear_tf=True, min_df=2),
+                          LogisticRegression(C=c, max_iter=2000, random_state=seed))
+    model.fit(docs, labels)
+    return lambda new: model.predict(new)
+
+
+def disagreements(first: pd.DataFrame, second: pd.DataFrame, fields: Sequence[str] = ("primary_frame", "function")
+                  ) -> pd.DataFrame:
+    """Units where two codings differ on a nominal field: unit, field, coder_1, coder_2 (unit order)."""
+    a, b = first.set_index("unit").sort_index(), second.set_index("unit").sort_index()
+    rows = [{"unit": u, "field": f, "coder_1": a.loc[u, f], "coder_2": b.loc[u, f]}
+            for f in fields for u in a.index if a.loc[u, f] != b.loc[u, f]]
+    return pd.DataFrame(rows, columns=["unit", "field", "coder_1", "coder_2"])
+
+
+def adjudicate(first: pd.DataFrame, second: pd.DataFrame, decisions: pd.DataFrame,
+               fields: Sequence[str] = ("primary_frame", "function")) -> pd.DataFrame:
+    """The reference coding: codes both coders gave are kept ("agreed"); each disagreement takes the
+    adjudicator's decision ("adjudicated", with its note); salience is the mean of the two coders' ratings.
+    A disagreement without a decision, or a decision on an agreed code, is an error."""
+    a, b = first.set_index("unit").sort_index(), second.set_index("unit").sort_index()
+    todo = disagreements(first, second, fields)
+    decided = decisions.set_index(["unit", "field"])
+    if set(decided.index) != set(zip(todo["unit"], todo["field"], strict=True)):
+        raise ValueError("the decisions must cover exactly the disagreements: "
+                         f"{sorted(set(zip(todo['unit'], todo['field'], strict=True)) ^ set(decided.index))}")
+    reference = a[list(fields)].copy()
+    reference["resolution"], reference["note"] = "agreed", ""
+    for (unit, field), row in decided.iterrows():
+        reference.loc[unit, field] = row["decision"]
+        reference.loc[unit, "resolution"] = "adjudicated"
+        reference.loc[unit, "note"] = (reference.loc[unit, "note"] + " " + f"{field}: {row['note']}").strip()
+    salience = (a[salience_columns()] + b[salience_columns()]) / 2
+    return reference.join(salience).reset_index()[["unit", *fields, *salience_columns(), "resolution", "note"]]
+
+
+@stage("framing")
+def agreement_table(codings: Mapping[str, pd.DataFrame], n_boot: int = 2000, seed: int = 0) -> pd.DataFrame:
+    """Coder agreement on primary frame and function (nominal) and, when coded, on the salience ratings
+    (ordinal; every unit x frame rating is one item): one row per coding with ``agreement``'s columns."""
+    rows = [{"coding": "primary frame", "metric": "nominal", **agreement(codings, "primary_frame", "nominal",
+                                                                       n_boot, seed)},
+            {"coding": "function", "metric": "nominal", **agreement(codings, "function", "nominal", n_boot, seed)}]
+    if all(set(salience_columns()) <= set(t) for t in codings.values()):
+        long = {name: pd.DataFrame({"salience": t[salience_columns()].to_numpy().ravel()})
+                for name, t in codings.items()}
+        rows.append({"coding": "salience (unit x frame)", "metric": "ordinal",
+                     **agreement(long, "salience", "ordinal", n_boot, seed)})
+    return pd.DataFrame(rows)
+
+
+@stage("framing")
+def method_table(truth: Sequence[str], predictions: Mapping[str, Sequence[str]], n_boot: int = 2000,
+                 seed: int = 0) -> pd.DataFrame:
+    """``classification_report`` of each method's predictions against one reference, side by side."""
+    return pd.DataFrame([{"method": name, **classification_report(truth, pred, n_boot, seed)}
+                         for name, pred in predictions.items()])
+
+
+def score_salience(scores: pd.DataFrame, reference: pd.DataFrame, frames: Sequence[str]) -> pd.DataFrame:
+    """Does the dictionary's continuous score track the coded salience? Per frame: Spearman rho between the
+    score and the reference's mean salience over units, p-value and Benjamini-Hochberg q-value."""
+    from scipy.stats import spearmanr
+
+    from .stats import benjamini_hochberg
+
+    rows = []
+    for f in frames:
+        x, y = scores[f].to_numpy(dtype=float), reference[f"salience_{f}"].to_numpy(dtype=float)
+        res = spearmanr(x, y) if np.ptp(x) > 0 and np.ptp(y) > 0 else None
+        rows.append({"frame": f, "rho": float(res.statistic) if res else np.nan,
+                     "p_value": float(res.pvalue) if res else np.nan})
+    table = pd.DataFrame(rows)
+    table["q_value"] = benjamini_hochberg(table["p_value"])
+    return table
