@@ -92,12 +92,12 @@ def indicator_table(hits: pd.DataFrame, units: pd.DataFrame, reference: pd.DataF
     return table.sort_values(["frame", "hits", "indicator"], ascending=[True, False, True], ignore_index=True)
 
 
-def definition_indicators() -> dict[str, list[str]]:
-    """A frozen "definitions-only" dictionary: each frame's indicators are the content lemmas of its codebook
-    definition (general stopwords removed), nothing read from the corpus."""
+def definition_indicators(part: str = "frames") -> dict[str, list[str]]:
+    """A frozen "definitions-only" dictionary: each frame's (``part="functions"``: each function's) indicators
+    are the content lemmas of its codebook definition (general stopwords removed), nothing read from the corpus."""
     stop = tokens.general_stopwords()
     table = {}
-    for name, frame in load_codebook()["frames"].items():
+    for name, frame in load_codebook()[part].items():
         lemmas = [t for sent in tokens.lemma_sentences(frame["definition"]) for t in sent]
         table[name] = sorted({t for t in lemmas if tokens.is_content_token(t, stop)})
     return table

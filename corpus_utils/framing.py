@@ -19,8 +19,6 @@ import yaml
 from . import tokens
 from .profiling import stage
 
-HEADING_WEIGHT = 2.0  # a function cue in the heading counts as much as 2 cues per 100 words of body text
-
 
 @lru_cache(maxsize=1)
 def load_codebook() -> dict[str, Any]:
@@ -115,28 +113,83 @@ def frame_scores(units: pd.DataFrame, indicators: Mapping[str, Sequence[str]] | 
     return scores
 
 
-@stage("framing")
-def function_scores(units: pd.DataFrame) -> pd.DataFrame:
-    """Score of each framing function per unit and the function assigned (the highest score).
-
-    score = HEADING_WEIGHT x (a heading cue occurs in the heading) + body cues per 100 words of text;
-    body cues include the modal verbs of prescription (must, should, need, require). Ties go to the
-    function listed first in the codebook.
-    """
+def function_cues() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """The codebook's (sentence cues, heading cues) per framing function."""
     functions = load_codebook()["functions"]
+    return ({name: list(f["sentence_cues"]) for name, f in functions.items()},
+            {name: list(f["heading_cues"]) for name, f in functions.items()})
+
+
+@stage("framing")
+def function_features(units: pd.DataFrame, sentence_cues: Mapping[str, Sequence[str]] | None = None,
+                      heading_cues: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
+    """Per unit: body sentences voting for each function (``votes_<f>``: a sentence votes for the function
+    with most cue hits in it, ties split), body sentences with no cue (``uncued``), body sentences
+    (``sentences``) and whether the heading holds a heading cue of each function (``heading_<f>``, 0/1).
+
+    Parameters
+    ----------
+    units : frame with ``text`` and ``heading`` columns.
+    sentence_cues, heading_cues : function -> cue words or phrases; the codebook's (``function_cues``) if None.
+    """
+    default_sentence, default_heading = function_cues()
+    sentence_cues = default_sentence if sentence_cues is None else sentence_cues
+    heading_cues = default_heading if heading_cues is None else heading_cues
+    names = list(sentence_cues)
+    body_lemmas = {f: [_lemma_phrase(c) for c in sentence_cues[f]] for f in names}
+    head_lemmas = {f: [_lemma_phrase(c) for c in heading_cues.get(f, ())] for f in names}
     rows = []
     for record in units.to_dict("records"):
-        heading = tokens.lemma_sentences(str(record.get("heading", "")))
         body = tokens.lemma_sentences(record["text"])
-        words = max(tokens.count_words(record["text"]), 1)
-        row = {}
-        for name, f in functions.items():
-            in_heading = bool(count_matches(heading, [_lemma_phrase(c) for c in f["heading_cues"]]))
-            rate = 100 * sum(count_matches(body, [_lemma_phrase(c) for c in f["body_cues"]]).values()) / words
-            row[name] = HEADING_WEIGHT * in_heading + rate
-        rows.append(row)
-    scores = pd.DataFrame(rows, index=units.index).round(3)
-    scores["function"] = scores.idxmax(axis=1)
+        votes = dict.fromkeys(names, 0.0)
+        uncued = 0
+        for sent in body:
+            hits = {f: sum(count_matches([sent], body_lemmas[f]).values()) for f in names}
+            top = max(hits.values(), default=0)
+            if top == 0:
+                uncued += 1
+                continue
+            winners = [f for f in names if hits[f] == top]
+            for f in winners:
+                votes[f] += 1 / len(winners)
+        heading = tokens.lemma_sentences(str(record.get("heading", "")))
+        rows.append({**{f"votes_{f}": votes[f] for f in names}, "uncued": uncued, "sentences": len(body),
+                     **{f"heading_{f}": int(bool(count_matches(heading, head_lemmas[f]))) for f in names}})
+    return pd.DataFrame(rows, index=units.index)
+
+
+def function_feature_matrix(features: pd.DataFrame) -> np.ndarray:
+    """``function_features`` as shares of body sentences (votes, uncued) plus the heading flags, for a classifier."""
+    share = features.filter(regex="^(votes_|uncued)").div(features["sentences"].clip(lower=1), axis=0)
+    return np.hstack([share.to_numpy(float), features.filter(regex="^heading_").to_numpy(float)])
+
+
+@stage("framing")
+def function_scores(units: pd.DataFrame, sentence_cues: Mapping[str, Sequence[str]] | None = None,
+                    heading_cues: Mapping[str, Sequence[str]] | None = None,
+                    heading_weight: float | None = None) -> pd.DataFrame:
+    """Score of each framing function per unit (votes per body sentence), the function assigned
+    (``function``, the highest score, ties to the function listed first) and the function the body alone
+    assigns (``body_function``, heading ignored).
+
+    score_f = (votes_f + heading_weight x heading_f [+ default_weight x uncued for the default function])
+    / (sentences + heading_weight) (the heading is one more sentence slot), with the weights of the
+    codebook's ``function_rule`` (``heading_weight`` overrides its heading weight).
+    """
+    rule = load_codebook()["function_rule"]
+    weight = float(rule["heading_weight"] if heading_weight is None else heading_weight)
+    feats = function_features(units, sentence_cues, heading_cues)
+    names = [c.removeprefix("votes_") for c in feats.columns if c.startswith("votes_")]
+
+    def score(w: float) -> pd.DataFrame:
+        table = pd.DataFrame({f: feats[f"votes_{f}"] + w * feats[f"heading_{f}"] for f in names})
+        if rule["default_function"] in table:
+            table[rule["default_function"]] += float(rule["default_weight"]) * feats["uncued"]
+        return table.div(feats["sentences"] + w, axis=0).fillna(0.0).round(3)
+
+    scores = score(weight)
+    scores["function"] = scores[names].idxmax(axis=1)
+    scores["body_function"] = score(0.0).idxmax(axis=1)
     return scores
 
 

@@ -10,7 +10,6 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import matplotlib as mpl
 import matplotlib.style
@@ -350,34 +349,54 @@ def plot_actor_salience(salience: pd.DataFrame, labels: Mapping[str, str]) -> Fi
 
 
 @stage("figures")
-def plot_actor_network(graph: Any, seed: int = 1) -> Figure:
-    """Actor co-occurrence network: node size = sections naming the actor, edge width = sections naming both.
-
-    Long names are shown by their gazetteer abbreviation (SCO, CSTO, BRI, ...).
-    """
+def plot_group_networks(nodes: pd.DataFrame, ties: pd.DataFrame, labels: Mapping[str, str], q: float = 0.05,
+                        seed: int = 1) -> Figure:
+    """Actor co-mention network per group (``actors.group_nodes``, ``actors.group_ties``), one panel each, actors
+    in the same place in every panel: node size = sections naming the actor, edge width = Jaccard weight;
+    dashed edges rest on a single section, dark edges beat the permutation null (q below ``q``)."""
     import networkx as nx
 
-    fig = Figure(figsize=(8, 6.5))
-    ax = fig.subplots()
-    pos = nx.spring_layout(graph, seed=seed, weight="weight", k=2.5 / max(np.sqrt(len(graph)), 1))
-    colours = {t: f"C{i}" for i, t in enumerate(TYPE_HATCHES)}
-    widths = [0.6 + 1.2 * d["weight"] for _, _, d in graph.edges(data=True)]
-    nx.draw_networkx_edges(graph, pos, ax=ax, width=widths, edge_color="#888888", alpha=0.6)
-    for kind, marker in zip(TYPE_HATCHES, ["o", "s", "D", "^"], strict=True):
-        nodes = [n for n, d in graph.nodes(data=True) if d["type"] == kind]
-        sizes = [80 + 60 * graph.nodes[n]["units"] for n in nodes]
-        nx.draw_networkx_nodes(graph, pos, nodelist=nodes, node_size=sizes, node_color=colours[kind],
-                               node_shape=marker, edgecolors="black", linewidths=0.6, ax=ax, label=kind)
     from .actors import short_name
 
-    label_pos = {n: (x, y - 0.07) for n, (x, y) in pos.items()}
-    names = {n: textwrap.fill(short_name(n), 18) for n in graph.nodes}
-    nx.draw_networkx_labels(graph, label_pos, ax=ax, font_size=8, labels=names,
-                            bbox={"facecolor": "white", "alpha": 0.75, "lw": 0, "pad": 0.5})
-    ax.margins(0.12)
-    ax.set_axis_off()
-    ax.legend(loc="lower center", ncol=4, bbox_to_anchor=(0.5, -0.08), markerscale=0.5)
-    fig.tight_layout()
+    pooled = nx.Graph()
+    pooled.add_nodes_from(sorted(set(nodes["actor"])))
+    for row in ties.itertuples():
+        old = pooled.get_edge_data(row.actor_a, row.actor_b, {"weight": 0.0})["weight"]
+        pooled.add_edge(row.actor_a, row.actor_b, weight=old + float(row.jaccard))
+    pos = nx.spring_layout(pooled, seed=seed, weight="weight", k=2.5 / max(np.sqrt(len(pooled)), 1))
+    groups = list(dict.fromkeys(nodes["group"]))
+    fig = Figure(figsize=(5.2 * len(groups), 5.6))
+    axes = fig.subplots(1, len(groups), squeeze=False)[0]
+    colours = {t: f"C{i}" for i, t in enumerate(TYPE_HATCHES)}
+    for ax, group in zip(axes, groups, strict=True):
+        part_nodes = nodes[nodes["group"] == group]
+        part_ties = ties[ties["group"] == group]
+        graph = nx.Graph()
+        graph.add_nodes_from(part_nodes["actor"])
+        for row in part_ties.itertuples():
+            graph.add_edge(row.actor_a, row.actor_b, jaccard=float(row.jaccard), single=bool(row.single_section),
+                           beats=bool(row.q_value < q))
+        for single, style in ((True, "dashed"), (False, "solid")):
+            edges = [(a, b) for a, b, d in graph.edges(data=True) if d["single"] == single]
+            nx.draw_networkx_edges(graph, pos, edgelist=edges, ax=ax, style=style, alpha=0.7,
+                                   width=[0.5 + 3 * graph.edges[e]["jaccard"] for e in edges],
+                                   edge_color=["#222222" if graph.edges[e]["beats"] else "#999999" for e in edges])
+        for kind, marker in zip(TYPE_HATCHES, ["o", "s", "D", "^"], strict=True):
+            sub = part_nodes[part_nodes["type"] == kind]
+            nx.draw_networkx_nodes(graph, pos, nodelist=list(sub["actor"]), node_size=list(60 + 40 * sub["sections"]),
+                                   node_color=colours[kind], node_shape=marker, edgecolors="black", linewidths=0.6,
+                                   ax=ax, label=kind)
+        nx.draw_networkx_labels(graph, {n: (x, y - 0.08) for n, (x, y) in pos.items() if n in graph}, ax=ax,
+                                font_size=7, labels={n: textwrap.fill(short_name(n), 16) for n in graph.nodes},
+                                bbox={"facecolor": "white", "alpha": 0.75, "lw": 0, "pad": 0.4})
+        beats = int((part_ties["q_value"] < q).sum())
+        ax.set_title(f"{labels.get(group, group)}\n{len(part_ties)} ties, {int(part_ties['single_section'].sum())} "
+                     f"from one section, {beats} beat the null", loc="left", fontsize=9)
+        ax.margins(0.16)
+        ax.set_axis_off()
+    handles, names = axes[0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="lower center", ncol=4, markerscale=0.5)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
     return fig
 
 

@@ -259,3 +259,26 @@ def dispersion_dp(counts: np.ndarray, sizes: Sequence[float]) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         observed = counts / totals
     return np.where(totals[:, 0] > 0, 0.5 * np.abs(observed - expected).sum(axis=1), np.nan)
+
+
+def curveball(matrix: np.ndarray, rng: np.random.Generator, swaps: int | None = None) -> np.ndarray:
+    """A random 0/1 matrix with the same row and column sums (Strona et al. 2014's curveball algorithm):
+    ``swaps`` times (default 5 x rows), two rows trade a random part of the columns only one of them holds."""
+    rows = [set(np.flatnonzero(r)) for r in np.asarray(matrix, dtype=bool)]
+    n = len(rows)
+    for _ in range(5 * n if swaps is None else swaps):
+        if n < 2:
+            break
+        i, j = rng.choice(n, size=2, replace=False)
+        only_i, only_j = sorted(rows[i] - rows[j]), sorted(rows[j] - rows[i])
+        if not only_i or not only_j:
+            continue
+        pool = np.array(only_i + only_j)
+        rng.shuffle(pool)
+        shared = rows[i] & rows[j]
+        rows[i] = shared | set(pool[: len(only_i)].tolist())
+        rows[j] = shared | set(pool[len(only_i) :].tolist())
+    out = np.zeros(np.shape(matrix), dtype=int)
+    for r, cols in enumerate(rows):
+        out[r, sorted(cols)] = 1
+    return out

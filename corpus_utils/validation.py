@@ -252,6 +252,17 @@ def term_classifier(docs: list[object], labels: list[str], c: float = 1.0, seed:
     return lambda new: model.predict(new)
 
 
+def feature_classifier(rows: list[object], labels: list[str], c: float = 1.0, seed: int = 0
+                       ) -> Callable[[list[object]], Sequence[str]]:
+    """Fit a multinomial logistic regression (balanced class weights) on numeric feature rows; return its
+    predict function (for ``framing.function_feature_matrix`` rows)."""
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced", random_state=seed)
+    model.fit(np.asarray(rows, dtype=float), labels)
+    return lambda new: model.predict(np.asarray(new, dtype=float))
+
+
 def disagreements(first: pd.DataFrame, second: pd.DataFrame, fields: Sequence[str] = ("primary_frame", "function")
                   ) -> pd.DataFrame:
     """Units where two codings differ on a nominal field: unit, field, coder_1, coder_2 (unit order)."""

@@ -31,6 +31,7 @@ OUTDIR = ".."
 VALIDATION = "../validation/blind"
 SEED = 42
 TOP_TERMS = 10
+Q = 0.05  # false-discovery rate: cells and ties with q below it are marked
 
 # %%
 
@@ -45,7 +46,7 @@ labels = cu.doc_labels(CORPUS)
 groups = cu.doc_groups(CORPUS)  # the articles here; metadata groups on a corpus of many documents
 table = {name: pd.read_csv(RESULTS / f"{name}.csv") for name in [
     "corpus_sections", "actor_mentions", "k_selection", "topic_terms", "topic_prevalence",
-    "frames_by_section", "frames_by_article", "keyness", "topic_frame_association"]}
+    "frames_by_section", "frames_by_article", "keyness", "topic_frame_association", "actor_ties"]}
 topic_labels = table["topic_terms"].groupby("topic")["label"].first().to_dict()
 pd.Series({name: len(t) for name, t in table.items()}, name="rows").to_frame()
 
@@ -141,21 +142,28 @@ else:
 # ## Figure 8 · Actors named together
 
 # %%
-graph = actors.cooccurrence_graph(table["actor_mentions"])
-fig = plots.plot_actor_network(graph, seed=SEED)
+nodes = actors.group_nodes(table["actor_mentions"], groups)
+fig = plots.plot_group_networks(nodes, table["actor_ties"], labels, Q, seed=SEED)
 plots.save_figure(fig, "fig08_actor_network", FIGURES,
-                  "Actors named in the same section: node size = sections naming the actor, edge width = "
-                  "sections naming both.")
+                  "Actors named in the same section, per article: node size = sections naming the actor, edge "
+                  "width = Jaccard weight (sections naming both / naming either); dashed = the tie rests on one "
+                  "section; dark = more co-mentions than a permutation null keeping each section's number of "
+                  f"actors (BH q < {Q}).")
 fig
 
 # %% [markdown]
 # ## Figure 9 · Topics and frames
 
 # %%
-assoc = table["topic_frame_association"].set_index("topic")
-fig = plots.plot_heatmap(assoc, "frame (dictionary score)", "topic (LDA proportion)", "Spearman correlation")
+links = table["topic_frame_association"]
+order = {"index": list(dict.fromkeys(links["topic"])), "columns": list(dict.fromkeys(links["frame"]))}
+assoc = links.pivot(index="topic", columns="frame", values="rho").reindex(**order)
+survives = links.pivot(index="topic", columns="frame", values="q_value").reindex(**order) < Q
+fig = plots.plot_heatmap(assoc, "frame (dictionary score)", "topic (LDA proportion)", "Spearman correlation",
+                         marks=survives)
 plots.save_figure(fig, "fig09_topic_frame_heatmap", FIGURES,
-                  "Spearman correlation over sections between topic proportions and dictionary frame scores.")
+                  "Spearman correlation over sections between topic proportions and dictionary frame scores; "
+                  f"* = survives the Benjamini-Hochberg correction over all topic x frame pairs (q < {Q}).")
 fig
 
 # %% [markdown]

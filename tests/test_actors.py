@@ -74,3 +74,33 @@ def test_long_actor_names_are_shortened_to_their_abbreviation():
 
     assert short_name("Shanghai Cooperation Organization") == "SCO"
     assert short_name("Russia") == "Russia"
+
+
+def _mentions(units: dict[int, list[str]], doc: str = "d") -> pd.DataFrame:
+    return pd.DataFrame([{"doc_id": doc, "section": s, "actor": a, "type": "external power", "mentions": 1}
+                         for s, names in units.items() for a in names])
+
+
+def test_group_ties_normalise_by_sections_naming_either_actor():
+    ties = cu.actors.group_ties(_mentions({1: ["A", "B"], 2: ["A"], 3: ["C"]}), {"d": "g"}, n_perm=20)
+    row = ties.set_index(["actor_a", "actor_b"]).loc[("A", "B")]
+    assert (row["sections"], row["jaccard"], bool(row["single_section"])) == (1, 0.5, True)
+
+
+def test_a_tie_from_one_section_naming_everyone_does_not_beat_the_null():
+    units = {1: ["A", "B", "C", "D"], 2: ["A"], 3: ["B"], 4: ["C"], 5: ["D"]}
+    ties = cu.actors.group_ties(_mentions(units), {"d": "g"}, n_perm=200, seed=3)
+    assert (ties["p_value"] > 0.5).all()
+
+
+def test_a_pair_always_named_together_beats_a_null_that_could_separate_it():
+    units = {s: ["A", "B"] for s in range(1, 9)} | {s: ["C"] for s in range(9, 17)} | {s: ["D"] for s in range(17, 25)}
+    units |= {s: ["C", "D"] for s in range(25, 27)}
+    ties = cu.actors.group_ties(_mentions(units), {"d": "g"}, n_perm=300, seed=1).set_index(["actor_a", "actor_b"])
+    assert ties.loc[("A", "B"), "p_value"] < 0.01 and ties.loc[("A", "B"), "q_value"] < 0.05
+
+
+def test_group_ties_are_computed_within_each_group_only():
+    mentions = pd.concat([_mentions({1: ["A", "B"]}, "x"), _mentions({1: ["A", "C"]}, "y")])
+    ties = cu.actors.group_ties(mentions, {"x": "gx", "y": "gy"}, n_perm=10)
+    assert ties[["group", "actor_a", "actor_b"]].values.tolist() == [["gx", "A", "B"], ["gy", "A", "C"]]

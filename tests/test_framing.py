@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from corpus_utils import framing
+from corpus_utils import audit, framing
 
 FRAMES = ["regional_cooperation", "external_powers", "military_defense", "transnational_threats",
           "governance_reform", "economic_development", "sovereignty_national_interest",
@@ -88,6 +88,37 @@ def test_a_heading_cue_alone_does_not_decide_the_function():
     assert framing.function_scores(units)["function"].iloc[0] == "problem"
 
 
+def test_each_sentence_votes_once_for_the_function_with_most_cues():
+    units = pd.DataFrame({"heading": [""], "text": [
+        "States must act. Obstacles hinder trade. The council was established in 1992."]})
+    feats = framing.function_features(units).iloc[0]
+    assert (feats["votes_remedy"], feats["votes_problem"], feats["votes_background"]) == (1.0, 1.0, 1.0)
+    assert (feats["uncued"], feats["sentences"]) == (0, 3)
+
+
+def test_uncued_sentences_describe_and_count_half_for_background():
+    text = "Officials met. Ministers talked. Envoys spoke. Guards must train."
+    units = pd.DataFrame({"heading": [""], "text": [text]})
+    scores = framing.function_scores(units).iloc[0]  # the heading is one more sentence slot: 4 + 1
+    assert scores["background"] == round(3 * 0.5 / 5, 3) and scores["remedy"] == round(1 / 5, 3)
+    assert scores["function"] == "background"
+
+
+def test_a_heading_cue_counts_as_one_sentence():
+    units = pd.DataFrame({"heading": ["Future directions"], "text": ["Obstacles hinder trade. Guards must train."]})
+    scores = framing.function_scores(units).iloc[0]
+    assert scores["remedy"] == round(2 / 3, 3) and scores["problem"] == round(1 / 3, 3)
+    assert (scores["function"], scores["body_function"]) == ("remedy", "problem")
+
+
+def test_function_feature_matrix_holds_shares_and_heading_flags():
+    units = pd.DataFrame({"heading": ["Challenges"], "text": ["Obstacles hinder trade. Officials met."]})
+    row = framing.function_feature_matrix(framing.function_features(units))[0]
+    names = framing.function_names()
+    assert row[names.index("problem")] == 0.5 and row[len(names)] == 0.5  # one of two sentences; uncued share
+    assert row[len(names) + 1 + names.index("problem")] == 1.0
+
+
 def test_shared_ngrams_are_those_in_more_than_one_document():
     docs = {"x": "the shanghai cooperation organization met".split(),
             "y": "we saw the shanghai cooperation organization today".split()}
@@ -114,3 +145,9 @@ def test_formula_shares_pool_by_group_weighted_by_words():
                           "formula_share": [0.1, 0.3]})
     pooled = framing.pool_shares(share, {"a": "g", "b": "g"})
     assert pooled["formula_share"].tolist() == [0.25]
+
+
+def test_definitions_only_function_cues_are_the_content_words_of_each_definition():
+    cues = audit.definition_indicators("functions")
+    assert list(cues) == framing.function_names()
+    assert {"challenge", "obstacle", "risk"} <= set(cues["problem"]) and "should" not in cues["remedy"]

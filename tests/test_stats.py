@@ -103,3 +103,12 @@ def test_spearman_table_adds_false_discovery_q_values_over_all_pairs():
     table = stats.spearman_table(left, right).set_index("right")
     assert table.loc["up", "rho"] == pytest.approx(1.0) and np.isnan(table.loc["flat", "rho"])
     assert table.loc["up", "q_value"] == pytest.approx(table.loc["up", "p_value"])  # one testable pair
+
+
+def test_curveball_keeps_row_and_column_sums_and_changes_the_matrix():
+    rng = np.random.default_rng(0)
+    matrix = (rng.random((12, 8)) < 0.4).astype(int)
+    draws = [stats.curveball(matrix, rng) for _ in range(5)]
+    for null in draws:
+        assert (null.sum(axis=0) == matrix.sum(axis=0)).all() and (null.sum(axis=1) == matrix.sum(axis=1)).all()
+    assert any((null != matrix).any() for null in draws)

@@ -146,3 +146,9 @@ def test_validation_is_skipped_when_the_coding_does_not_cover_the_units(tmp_path
     for name in ("coder_a", "coder_b", "adjudicated"):
         (tmp_path / f"coding_{name}.csv").write_text("doc_id,section,primary_frame,function\na,0,x,y\n")
     assert validation.load_coding(tmp_path, units) is None  # one section missing: not this corpus's coding
+
+
+def test_feature_classifier_separates_linearly_separable_rows():
+    rows = [[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9]]
+    predict = validation.feature_classifier(rows, ["a", "a", "b", "b"], c=10.0)
+    assert list(predict([[0.95, 0.0], [0.0, 0.95]])) == ["a", "b"]
