@@ -32,11 +32,13 @@ help:
 figures: $(ENV)
 ifneq ($(strip $(CORPUS)),)
 ifeq ($(strip $(OUTDIR)),)
-	@echo "CORPUS=$(CORPUS) needs OUTDIR=<folder> too, so that the committed figures/ and results/ stay untouched"; exit 2
+	@echo 'CORPUS=... needs OUTDIR=<folder> too, so that the committed figures/ and results/ stay untouched'; exit 2
 endif
 endif
-	$(PYTHON) tools/run_notebooks.py $(if $(strip $(CORPUS)),--corpus "$(abspath $(CORPUS))") \
-	  $(if $(strip $(OUTDIR)),--outdir "$(abspath $(OUTDIR))") $(NOTEBOOK_ARGS)
+	@# CORPUS and OUTDIR reach the runner through the environment, quoted, so that spaces, quotes and
+	@# backticks in a path are never split or run by the shell
+	CORPUS_DIR='$(subst ','\'',$(value CORPUS))' OUTPUT_DIR='$(subst ','\'',$(value OUTDIR))' \
+	  $(PYTHON) tools/run_notebooks.py --from-env $(NOTEBOOK_ARGS)
 
 ## Run all tests: lint, pytest on tests/ and nbval (strict) on every notebook
 test: $(ENV) lint

@@ -45,11 +45,10 @@ def atomic_write(path: str | Path, data: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        if isinstance(data, str):
-            partial.write_text(data, encoding="utf-8")
-        else:
-            partial.write_bytes(data)
+        partial.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
         partial.replace(path)
+    except OSError as exc:  # e.g. a full disk: one message naming the file; the previous file stays
+        raise OSError(exc.errno, f"could not write {path}: {exc.strerror or exc}") from None
     finally:
         partial.unlink(missing_ok=True)
 

@@ -10,6 +10,7 @@ import matplotlib as mpl
 import pandas as pd
 
 from . import plots
+from .caching import atomic_write
 
 
 def setup(outdir: str | Path) -> tuple[Path, Path]:
@@ -22,6 +23,26 @@ def setup(outdir: str | Path) -> tuple[Path, Path]:
     plots.use_style()
     _show_figures_inline()
     return figures, results
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(table: pd.DataFrame) -> pd.DataFrame:
+    """Text cells a spreadsheet would run as a formula (starting with = + - @ tab or CR) prefixed with a single
+    quote, as OWASP advises for CSV exports; numbers are left alone."""
+    out = table.copy()
+    for column in [c for c in out.columns if pd.api.types.is_string_dtype(out[c]) or out[c].dtype == object]:
+        out[column] = out[column].map(lambda v: f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_START) else v)
+    return out
+
+
+def save_table(table: pd.DataFrame, name: str, results: str | Path) -> Path:
+    """Write a tidy table as ``results/name.csv`` (no index, LF line ends, ``csv_safe``) atomically: a temporary
+    file renamed into place, so an interrupted run leaves the previous table, never half of one."""
+    target = Path(results) / f"{name}.csv"
+    atomic_write(target, csv_safe(table).to_csv(index=False, lineterminator="\n"))
+    return target
 
 
 def _show_figures_inline() -> None:

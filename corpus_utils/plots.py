@@ -6,6 +6,7 @@ figure state piles up; a notebook displays a figure by ending a cell with it.
 
 from __future__ import annotations
 
+import io
 import textwrap
 from collections.abc import Mapping, Sequence
 from importlib import resources
@@ -17,6 +18,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from .caching import atomic_write
 from .profiling import stage
 
 FORMATS = ("png", "svg")
@@ -38,7 +40,8 @@ _WRITTEN: dict[Path, str] = {}  # files written in this session (absolute path -
 @stage("figures")
 def save_figure(fig: Figure, name: str, outdir: str | Path, caption: str,
                 formats: Sequence[str] = FORMATS) -> list[Path]:
-    """Write ``fig`` as ``outdir/name.<fmt>`` with no dates or versions inside, so reruns give the same bytes.
+    """Write ``fig`` as ``outdir/name.<fmt>`` with no dates or versions inside, so reruns give the same bytes;
+    each file is rendered in memory and renamed into place (an interrupted run never leaves half a figure).
 
     The caption goes into ``figures/MANIFEST.csv`` when the notebook calls ``write_manifest``.
     """
@@ -53,11 +56,13 @@ def save_figure(fig: Figure, name: str, outdir: str | Path, caption: str,
     with mpl.rc_context({"svg.hashsalt": "corpus-utils"}):
         for fmt in formats:
             target = folder / f"{name}.{fmt}"
-            fig.savefig(target, format=fmt, metadata=metadata.get(fmt))
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format=fmt, metadata=metadata.get(fmt))
+            atomic_write(target, buffer.getvalue())
             _WRITTEN[target.resolve()] = caption
             written.append(target)
             if fmt == "png":  # a notebook shows these very bytes instead of rendering the figure again
-                fig.saved_png = target.read_bytes()  # type: ignore[attr-defined]
+                fig.saved_png = buffer.getvalue()  # type: ignore[attr-defined]
     return written
 
 
@@ -65,8 +70,7 @@ def save_figure(fig: Figure, name: str, outdir: str | Path, caption: str,
 def save_text(text: str, filename: str, outdir: str | Path, caption: str) -> Path:
     """Write a text figure (such as a self-contained HTML page) and register it for the manifest."""
     target = Path(outdir) / filename
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    atomic_write(target, text)
     _WRITTEN[target.resolve()] = caption
     return target
 
@@ -88,7 +92,7 @@ def write_manifest(outdir: str | Path, notebook: str) -> pd.DataFrame:
     new = pd.DataFrame([{"file": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
                          "notebook": notebook, "caption": _WRITTEN.pop(p)} for p in mine], columns=columns)
     table = pd.concat([old, new], ignore_index=True).sort_values("file", ignore_index=True)
-    table.to_csv(path, index=False, lineterminator="\n")
+    atomic_write(path, table.to_csv(index=False, lineterminator="\n"))
     return new[["file", "caption"]]
 
 

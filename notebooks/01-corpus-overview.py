@@ -216,9 +216,9 @@ fig
 # ## 8. Tables for the next notebooks, and the figures this notebook wrote
 
 # %%
-sections.to_csv(RESULTS / "corpus_sections.csv", index=False)
-audit.to_csv(RESULTS / "cleaning_audit.csv", index=False)
-mentions.to_csv(RESULTS / "actor_mentions.csv", index=False)
+notebook.save_table(sections, "corpus_sections", RESULTS)
+notebook.save_table(audit, "cleaning_audit", RESULTS)
+notebook.save_table(mentions, "actor_mentions", RESULTS)
 plots.write_manifest(FIGURES, "01-corpus-overview")
 
 # %% [markdown]

@@ -226,11 +226,11 @@ examples.assign(doc=examples["doc_id"].map(labels), text=examples["text"].str.sl
 plots.plot_topic_terms(terms, n=TOP_N)
 
 # %%
-terms.to_csv(RESULTS / "topic_terms.csv", index=False)
+notebook.save_table(terms, "topic_terms", RESULTS)
 key_cols = [c for c in ["doc_id", "section", "paragraph", "heading"] if c in unit_table]
 doc_topics = unit_table[key_cols].assign(unit=UNIT[:-1]).join(
     pd.DataFrame(theta.round(4), columns=[f"topic_{t}" for t in range(1, K + 1)], index=unit_table.index))
-doc_topics.to_csv(RESULTS / "doc_topics.csv", index=False)
+notebook.save_table(doc_topics, "doc_topics", RESULTS)
 doc_topics.head(3)
 
 # %% [markdown]
@@ -350,7 +350,7 @@ if SEEDS_RUN:
 # %%
 prevalence = stats.bootstrap_over_runs(theta, ens.run_theta, unit_groups, n_boot=N_BOOT, seed=SEED).rename(
     columns={"group": "doc_id", "column": "topic"}).round(4)
-prevalence.to_csv(RESULTS / "topic_prevalence.csv", index=False)
+notebook.save_table(prevalence, "topic_prevalence", RESULTS)
 comparable = len(set(unit_groups)) > 1
 test = stats.permutation_test(theta, unit_groups, n_perm=N_PERM, seed=SEED) if comparable else None
 test

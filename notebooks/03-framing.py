@@ -105,7 +105,7 @@ scores = framing.frame_scores(sections, masked=masked)
 functions = framing.function_scores(sections)
 by_section = pd.concat([sections[["doc_id", "section", "heading"]], scores,
                         functions[["function", "body_function"]]], axis=1)
-by_section.to_csv(RESULTS / "frames_by_section.csv", index=False)
+notebook.save_table(by_section, "frames_by_section", RESULTS)
 by_section.head(6)
 
 # %%
@@ -154,7 +154,7 @@ if comparable:
     by_article = by_article.merge(distinct[["doc_id", "frame", "mean_others", "diff", "p_value", "q_value",
                                             "p_holm"]], on=["doc_id", "frame"])
 by_article = by_article.round(4)
-by_article.to_csv(RESULTS / "frames_by_article.csv", index=False)
+notebook.save_table(by_article, "frames_by_article", RESULTS)
 if comparable:
     survivors = by_article[by_article["q_value"] < Q].sort_values("q_value")
     print(f"{len(survivors)} of {len(by_article)} article x frame differences survive the correction (q < {Q}); "
@@ -195,7 +195,7 @@ mix.round(2)
 # %%
 content = tokens.tokenize_units(sections["text"], max_df=1.0, cache_dir=CACHE_DIR).tokens
 keyness_table = framing.group_keyness(content, unit_groups).round(4)
-keyness_table.to_csv(RESULTS / "keyness.csv", index=False)
+notebook.save_table(keyness_table, "keyness", RESULTS)
 plots.plot_keyness(keyness_table, labels, n=TOP_TERMS) if comparable else "one group: nothing to compare"
 
 # %%
@@ -235,7 +235,7 @@ fig
 graph = actors.cooccurrence_graph(mentions)
 ties = actors.tie_sources(mentions)
 group_ties = actors.group_ties(mentions, groups, N_PERM // 2, SEED)
-group_ties.to_csv(RESULTS / "actor_ties.csv", index=False)
+notebook.save_table(group_ties, "actor_ties", RESULTS)
 plots.plot_group_networks(actors.group_nodes(mentions, groups), group_ties, labels, Q, seed=SEED)
 
 # %%
@@ -313,9 +313,9 @@ topic_names = {f"topic_{t}": f"{t}: {lab}" for t, lab in topic_terms.groupby("to
 links = stats.spearman_table(merged[topic_cols], merged[FRAMES])
 assoc = links.pivot(index="left", columns="right", values="rho").loc[topic_cols, FRAMES].rename(index=topic_names)
 significant = (links.pivot(index="left", columns="right", values="q_value").loc[topic_cols, FRAMES] < Q)
-links.assign(topic=links["left"].map(topic_names)).rename(columns={"right": "frame"})[
-    ["topic", "frame", "rho", "p_value", "q_value"]].round(4).to_csv(
-    RESULTS / "topic_frame_association.csv", index=False)
+association = links.assign(topic=links["left"].map(topic_names)).rename(columns={"right": "frame"})[
+    ["topic", "frame", "rho", "p_value", "q_value"]].round(4)
+notebook.save_table(association, "topic_frame_association", RESULTS)
 plots.plot_heatmap(assoc, "frame (dictionary score)", "topic (LDA proportion)", "Spearman correlation",
                    marks=significant)
 
@@ -396,7 +396,7 @@ if coding:
     function_report = validation.method_table(gold["function"], function_predictions, N_BOOT, SEED
                                               ).assign(target="function")
     report = pd.concat([methods, function_report], ignore_index=True)
-    report.to_csv(RESULTS / "validation.csv", index=False)
+    notebook.save_table(report, "validation", RESULTS)
     display(report)
     display(per_article.assign(article=per_article["group"].map(labels)).drop(columns="group"))
 

@@ -6,7 +6,15 @@ and writes it back with deterministic cell ids and no timings, so a rerun gives 
 
 With --outdir, the executed notebooks go to DIR/notebooks and their figures and results to DIR/figures
 and DIR/results (the OUTDIR parameter), leaving the committed ones untouched; --corpus sets the CORPUS
-parameter. Both become absolute paths.
+parameter. Both become absolute paths. An OUTDIR that is the repository or inside one of its committed
+folders is refused.
+
+All or nothing: before running, the runner copies the files it may rewrite (figures/, results/ and the
+executed notebooks) into a snapshot folder; every write in the suite is itself atomic (a temporary file
+renamed into place). If a notebook fails, or the run is interrupted (Ctrl-C, SIGTERM, or the parent ``make``
+dies), the kernel is shut down and the snapshot restored, so the previous complete set stays; a failed
+notebook is saved with its error as ``<name>.failed.ipynb`` beside the others. A run killed outright
+(SIGKILL, power loss) leaves the snapshot behind, and the next run restores it before it starts.
 
 Usage: python tools/run_notebooks.py [--only 01] [--corpus DIR] [--outdir DIR] [--param NAME=VALUE ...]
 """
@@ -16,7 +24,10 @@ from __future__ import annotations
 import argparse
 import ast
 import os
+import shutil
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -27,6 +38,87 @@ from nbclient.exceptions import CellExecutionError
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
+SNAPSHOT = ".run-snapshot"  # folder (inside the output folder) holding the previous set during a run
+COMMITTED = ("seeds", "notebooks", "corpus_utils", "tests", "figures", "results", "validation", "tools",
+             "benchmarks", ".ci", ".git")
+
+
+class Interrupted(Exception):
+    """The run was stopped by a signal (SIGINT, SIGTERM, or the parent process going away)."""
+
+
+_STOPPED: list[str] = []  # names of the stop signals received (the kernel client may swallow the exception)
+
+
+def _stop(signum: int, _frame: object) -> None:
+    """Signal handler: turn SIGINT/SIGTERM into an exception, so cleanup and restore run."""
+    _STOPPED.append(signal.Signals(signum).name)
+    raise Interrupted(_STOPPED[-1])
+
+
+def _watch_parent(parent: int) -> None:
+    """Stop this process if its parent (e.g. ``make``) dies: a killed make must not leave the runner going."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def output_folders(outdir: Path | None) -> tuple[Path, list[Path]]:
+    """The folder that receives the run's outputs and the folders a run may rewrite under it."""
+    base = outdir if outdir else ROOT
+    return base, [base / "figures", base / "results", (base / "notebooks") if outdir else NOTEBOOKS]
+
+
+def _output(path: Path) -> bool:
+    """A file the run writes: anything in figures/ and results/, only executed notebooks among the scripts."""
+    if not path.is_file() or path.name.startswith(".") or path.name.endswith(".failed.ipynb"):
+        return False
+    return path.parent.name != "notebooks" or path.suffix == ".ipynb"
+
+
+def snapshot(base: Path, folders: list[Path]) -> Path:
+    """Copy every output file of ``folders`` into ``base/.run-snapshot``; return the snapshot folder."""
+    keep = base / SNAPSHOT
+    keep.mkdir(parents=True, exist_ok=True)
+    for folder in folders:
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            if not _output(path):
+                continue
+            copy = keep / path.relative_to(base)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, copy)  # a copy, not a hard link: a write in place must not change it
+    (keep / "COMPLETE").write_text("\n".join(str(f.relative_to(base)) for f in folders), encoding="utf-8")
+    return keep
+
+
+def restore(base: Path) -> bool:
+    """Put back the snapshot of an interrupted or failed run (files it added are removed); True if one was found."""
+    keep = base / SNAPSHOT
+    marker = keep / "COMPLETE"
+    if not marker.exists():  # no snapshot, or one cut off while it was taken: the outputs were never touched
+        shutil.rmtree(keep, ignore_errors=True)
+        return False
+    for name in marker.read_text(encoding="utf-8").splitlines():
+        folder, saved = base / name, keep / name
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            if _output(path) and not (saved / path.relative_to(folder)).exists():
+                path.unlink()
+        for path in sorted(saved.rglob("*")) if saved.is_dir() else []:
+            if path.is_file():
+                target = folder / path.relative_to(saved)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(path, target)
+    shutil.rmtree(keep, ignore_errors=True)
+    return True
+
+
+def refuse_outdir(outdir: Path) -> str | None:
+    """Why ``outdir`` may not receive a run's outputs (the repository or a committed folder), or None."""
+    if outdir == ROOT:
+        return f"OUTDIR {outdir} is the repository itself: its committed figures/ and results/ would be overwritten"
+    if outdir.is_relative_to(ROOT) and outdir.relative_to(ROOT).parts[0] in COMMITTED:
+        return f"OUTDIR {outdir} is inside the committed folder {outdir.relative_to(ROOT).parts[0]}/"
+    return None
 
 
 def build(script: Path, params: dict[str, object]) -> nbformat.NotebookNode:
@@ -71,12 +163,30 @@ def run(script: Path, target: Path, params: dict[str, object], timeout: int) -> 
         nb, timeout=timeout, kernel_name="python3", record_timing=False,
         resources={"metadata": {"path": str(script.parent)}},
     )
-    client.execute()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.partial")  # an interrupted write never replaces a good notebook
-    nbformat.write(normalise(nb), partial)
-    os.replace(partial, target)
+    try:
+        client.execute()
+    except CellExecutionError:
+        write(nb, target.with_name(f"{target.stem}.failed.ipynb"))  # the error, where the user can open it
+        raise
+    finally:  # on an interrupt too: never leave a kernel running
+        if client.km is not None and client.km.has_kernel:
+            try:
+                client.km.shutdown_kernel(now=True)
+            except Exception:  # the kernel is already gone: nothing left to stop
+                pass
+    write(nb, target)
     return time.perf_counter() - start
+
+
+def write(nb: nbformat.NotebookNode, target: Path) -> None:
+    """Write a normalised notebook atomically: an interrupted write never replaces a good notebook."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        nbformat.write(normalise(nb), partial)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def parse_param(text: str) -> tuple[str, object]:
@@ -96,29 +206,64 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--outdir", default="", help="write notebooks, figures and results under this folder")
     parser.add_argument("--corpus", default="", help="folder of .txt files to analyse instead of seeds/")
     parser.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell")
+    parser.add_argument("--from-env", action="store_true",
+                        help="take --corpus and --outdir from CORPUS_DIR and OUTPUT_DIR (as make passes them)")
     args = parser.parse_args(argv)
+    if args.from_env:
+        args.corpus = args.corpus or os.environ.get("CORPUS_DIR", "")
+        args.outdir = args.outdir or os.environ.get("OUTPUT_DIR", "")
     params = dict(parse_param(p) for p in args.param)
     if args.corpus:
         if not Path(args.corpus).is_dir():
             print(f"corpus folder not found: {args.corpus}", file=sys.stderr)
             return 2
         params["CORPUS"] = str(Path(args.corpus).resolve())
-    if args.outdir:
-        params["OUTDIR"] = str(Path(args.outdir).resolve())
+    outdir = Path(args.outdir).resolve() if args.outdir else None
+    if outdir is not None:
+        if reason := refuse_outdir(outdir):
+            print(f"{reason}; choose another folder", file=sys.stderr)
+            return 2
+        params["OUTDIR"] = str(outdir)
     scripts = sorted(NOTEBOOKS.glob("[0-9][0-9]-*.py"))
     if args.only:
         scripts = [s for s in scripts if s.name[:2] in args.only]
+    base, folders = output_folders(outdir)
+    if restore(base):
+        print(f"restored the outputs of an earlier run that was stopped ({base / SNAPSHOT})", file=sys.stderr)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, _stop)
+    threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
+    snapshot(base, folders)
     total = time.perf_counter()
-    for script in scripts:
-        target = (Path(args.outdir) / "notebooks" if args.outdir else NOTEBOOKS) / f"{script.stem}.ipynb"
-        print(f"running {script.stem} ...", flush=True)
-        try:
+    script = scripts[0] if scripts else None
+    try:
+        for script in scripts:
+            target = folders[2] / f"{script.stem}.ipynb"
+            print(f"running {script.stem} ...", flush=True)
             seconds = run(script, target, params, args.timeout)
-        except CellExecutionError as exc:
-            lines = [ln for ln in str(exc).splitlines() if ln.strip()]
-            print(f"FAILED {script.stem}: {lines[-1] if lines else exc}", file=sys.stderr)
-            return 1
-        print(f"  done in {seconds:.1f} s -> {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}")
+            target.with_name(f"{target.stem}.failed.ipynb").unlink(missing_ok=True)
+            shown = target.relative_to(ROOT) if target.is_relative_to(ROOT) else target
+            print(f"  done in {seconds:.1f} s -> {shown}", flush=True)
+    except BaseException as exc:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the restore short
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        restore(base)
+        name = script.stem if script else "start"
+        if _STOPPED or isinstance(exc, KeyboardInterrupt):
+            print(f"stopped ({_STOPPED[0] if _STOPPED else 'SIGINT'}) during {name}: the previous outputs were "
+                  "restored", file=sys.stderr)
+            return 130
+        lines = [ln for ln in str(exc).splitlines() if ln.strip()]
+        message = lines[-1] if lines else type(exc).__name__
+        if isinstance(exc, CellExecutionError):
+            failed = folders[2] / f"{script.stem}.failed.ipynb"
+            print(f"FAILED {name}: {message}\n  the notebook with its error: {failed}\n"
+                  "  the previous outputs were restored", file=sys.stderr)
+        else:
+            print(f"FAILED {name}: {type(exc).__name__}: {message}\n  the previous outputs were restored",
+                  file=sys.stderr)
+        return 1
+    shutil.rmtree(base / SNAPSHOT, ignore_errors=True)
     print(f"all notebooks done in {time.perf_counter() - total:.1f} s")
     return 0
 
