@@ -84,7 +84,10 @@ def _corpus_files(path: str | Path) -> list[Path]:
         raise CorpusError(f"corpus folder not found: {path}")
     if not folder.is_dir():
         raise CorpusError(f"corpus path is not a folder: {path}")
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".txt" and not p.name.startswith("."))
+    try:
+        files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".txt" and not p.name.startswith("."))
+    except PermissionError:
+        raise CorpusError(f"corpus folder cannot be read (permission denied): {path}") from None
     if not files:
         raise CorpusError(f"corpus folder has no .txt files: {path}")
     return files
@@ -92,6 +95,11 @@ def _corpus_files(path: str | Path) -> list[Path]:
 
 def _read(file: Path) -> tuple[RawDocument | None, FileStatus]:
     """Read one file; return the document (or None when skipped) and its status."""
+    if not file.is_file():  # a pipe, socket or device would block or never end: never opened
+        return None, FileStatus(file.name, "skipped", "not a regular file")
+    target = file.resolve()
+    if file.is_symlink() and target.parent == file.parent.resolve() and target.suffix.lower() == ".txt":
+        return None, FileStatus(file.name, "skipped", f"link to {target.name}, which is loaded itself")
     try:
         data = file.read_bytes()
     except OSError as exc:
@@ -267,6 +275,20 @@ def load_paragraphs(path: str | Path = "seeds") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=PARAGRAPH_COLUMNS)
 
 
+def _read_metadata(meta_file: Path) -> pd.DataFrame:
+    """Read metadata.csv as text; a malformed file is a CorpusError naming the file and the line."""
+    try:
+        return pd.read_csv(meta_file, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except pd.errors.ParserError as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        where = f", line {line.group(1)}" if line else ""
+        raise CorpusError(f"{meta_file}{where}: malformed CSV ({str(exc).splitlines()[0]})") from None
+    except UnicodeDecodeError as exc:
+        raise CorpusError(f"{meta_file}: not UTF-8 text (byte {exc.start})") from None
+    except pd.errors.EmptyDataError:
+        raise CorpusError(f"{meta_file}: empty file (expected a header with doc_id)") from None
+
+
 @user_facing
 @stage("load+clean")
 def load_metadata(path: str | Path = "seeds") -> pd.DataFrame:
@@ -275,10 +297,19 @@ def load_metadata(path: str | Path = "seeds") -> pd.DataFrame:
     meta_file = Path(path) / "metadata.csv"
     meta = pd.DataFrame({"doc_id": docs})
     if meta_file.exists():
-        extra = pd.read_csv(meta_file, dtype=str, keep_default_na=False)
+        extra = _read_metadata(meta_file)
         if "doc_id" not in extra.columns:
             warnings.warn(f"{meta_file.name}: no doc_id column; metadata ignored", CorpusWarning, stacklevel=2)
         else:
+            duplicated = sorted(set(extra.loc[extra["doc_id"].duplicated(), "doc_id"]))
+            if duplicated:
+                warnings.warn(f"{meta_file}: doc_id listed more than once, first row kept: {', '.join(duplicated)}",
+                              CorpusWarning, stacklevel=2)
+                extra = extra.drop_duplicates("doc_id")
+            unknown = sorted(set(extra["doc_id"]) - set(docs))
+            if unknown:
+                warnings.warn(f"{meta_file}: doc_id without a file in the corpus, ignored: {', '.join(unknown)}",
+                              CorpusWarning, stacklevel=2)
             meta = meta.merge(extra, on="doc_id", how="left")
     if "label" not in meta.columns:
         meta["label"] = meta["doc_id"]

@@ -108,3 +108,53 @@ def test_corpus_warning_is_formatted_as_one_plain_line_without_a_source_path():
 
 def test_other_warnings_keep_the_python_format():
     assert "/deep/x.py:7" in warnings.formatwarning("careful", UserWarning, "/deep/x.py", 7)
+
+
+def test_malformed_metadata_raises_corpus_error_naming_the_file_and_line(make_corpus):
+    folder = make_corpus({"a.txt": ARTICLE, "metadata.csv": 'doc_id,label\na,"one\nb,two,extra,more\n'})
+    with pytest.raises(cu.CorpusError, match=r"metadata\.csv"):
+        cu.doc_labels(folder)
+
+
+def test_metadata_with_too_many_fields_names_the_line(make_corpus):
+    folder = make_corpus({"a.txt": ARTICLE, "metadata.csv": "doc_id,label\na,one\nb,two,extra\n"})
+    with pytest.raises(cu.CorpusError, match=r"metadata\.csv, line 3"):
+        cu.doc_labels(folder)
+
+
+def test_duplicate_and_unknown_metadata_ids_are_warned_and_the_first_row_kept(make_corpus):
+    folder = make_corpus({"a.txt": ARTICLE, "metadata.csv": "doc_id,label\na,first\na,second\nzz,ghost\n"})
+    with pytest.warns(cu.CorpusWarning) as record:
+        labels = cu.doc_labels(folder)
+    messages = " ".join(str(w.message) for w in record)
+    assert "more than once" in messages and "a" in messages and "without a file" in messages and "zz" in messages
+    assert labels == {"a": "first"}
+
+
+def test_a_named_pipe_is_skipped_without_hanging(make_corpus):
+    import os
+
+    folder = make_corpus({"a.txt": ARTICLE})
+    os.mkfifo(folder / "x.txt")
+    with pytest.warns(cu.CorpusWarning, match=r"x\.txt: skipped: not a regular file"):
+        sections = cu.load_corpus(folder)
+    assert set(sections["doc_id"]) == {"a"}
+
+
+def test_a_link_to_a_file_of_the_corpus_is_not_loaded_twice(make_corpus):
+    folder = make_corpus({"a.txt": ARTICLE})
+    (folder / "b.txt").symlink_to(folder / "a.txt")
+    with pytest.warns(cu.CorpusWarning, match=r"b\.txt: skipped: link to a\.txt"):
+        sections = cu.load_corpus(folder)
+    assert set(sections["doc_id"]) == {"a"}
+
+
+def test_a_folder_that_cannot_be_read_is_a_corpus_error(make_corpus, monkeypatch):
+    folder = make_corpus({"a.txt": ARTICLE})
+
+    def denied(self):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr("pathlib.Path.iterdir", denied)  # as chmod 000 does for a user who is not root
+    with pytest.raises(cu.CorpusError, match="permission denied"):
+        cu.load_corpus(folder)
