@@ -28,7 +28,7 @@ SCALE_REPS ?= 1
 help:
 	@awk '/^## /{doc=substr($$0,4); next} /^[a-zA-Z_.-]+:/{if(doc){split($$1,t,":"); printf "  make %-10s %s\n", t[1], doc}; doc=""}' $(MAKEFILE_LIST)
 
-## Execute every notebook in order (headless) and rewrite figures/ and results/ [CORPUS=dir OUTDIR=dir]
+## Execute every notebook in order (headless) and rewrite figures/ and results/ [CORPUS=dir OUTDIR=dir NO_CACHE=1]
 figures: $(ENV)
 ifneq ($(strip $(CORPUS)),)
 ifeq ($(strip $(OUTDIR)),)
@@ -37,8 +37,9 @@ endif
 endif
 	@# CORPUS and OUTDIR reach the runner through the environment, quoted, so that spaces, quotes and
 	@# backticks in a path are never split or run by the shell
+	@# NO_CACHE=1 recomputes everything and reads no cache entry (tokens, sweep, ensemble, model comparison)
 	CORPUS_DIR='$(subst ','\'',$(value CORPUS))' OUTPUT_DIR='$(subst ','\'',$(value OUTDIR))' \
-	  $(PYTHON) tools/run_notebooks.py --from-env $(NOTEBOOK_ARGS)
+	  CORPUS_UTILS_NO_CACHE='$(filter-out 0,$(NO_CACHE))' $(PYTHON) tools/run_notebooks.py --from-env $(NOTEBOOK_ARGS)
 
 ## Run all tests: lint, pytest on tests/ and nbval (strict) on every notebook
 test: $(ENV) lint

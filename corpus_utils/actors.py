@@ -179,7 +179,8 @@ def group_ties(mentions: pd.DataFrame, groups: Mapping[str, str], n_perm: int = 
             "sections": observed, "jaccard": (observed / either).round(3), "expected": draws.mean(axis=0).round(2),
             "p_value": p.round(4), "q_value": benjamini_hochberg(p).round(4), "single_section": observed == 1}))
     if not frames:
-        return pd.DataFrame(columns=TIE_COLUMNS)
+        return pd.DataFrame({c: pd.Series(dtype=bool if c == "single_section" else float if c in (
+            "sections", "jaccard", "expected", "p_value", "q_value") else str) for c in TIE_COLUMNS})
     return pd.concat(frames, ignore_index=True)[TIE_COLUMNS]
 
 

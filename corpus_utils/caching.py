@@ -4,6 +4,7 @@ check their own content, and the forked process pool that the expensive steps sh
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import multiprocessing
 import os
@@ -18,6 +19,14 @@ from typing import Any
 import pandas as pd
 
 from .errors import CorpusWarning
+
+NO_CACHE_ENV = "CORPUS_UTILS_NO_CACHE"  # set (make figures NO_CACHE=1): recompute everything, read no cache
+
+
+def reading_cache() -> bool:
+    """False when the environment asks for a run that reads no cache entry (``CORPUS_UTILS_NO_CACHE`` set)."""
+    return os.environ.get(NO_CACHE_ENV, "") in ("", "0")
+
 
 SHARED: dict[str, Any] = {}  # inputs of pool workers, inherited through fork rather than pickled per task
 
@@ -62,7 +71,7 @@ def read_entry(path: str | Path, key: str) -> Any | None:
     """The data of a JSON cache entry if its key is ``key`` and its content digest checks; else None
     (an unreadable or altered entry is reported once, as a CorpusWarning naming the file)."""
     path = Path(path)
-    if not path.exists():
+    if not path.exists() or not reading_cache():
         return None
     try:
         entry = json.loads(path.read_text(encoding="utf-8"))
@@ -128,15 +137,44 @@ def jsonable(table: Mapping[str, Any]) -> dict[str, Any]:
     return {k: (v.tolist() if hasattr(v, "tolist") else v) for k, v in table.items()}
 
 
+def frame_text(frame: pd.DataFrame) -> str:
+    """The CSV of a cached table with a last column ``content``: the digest of the CSV without it."""
+    body = frame.to_csv(index=False, lineterminator="\n")
+    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
+    return frame.assign(content=digest).to_csv(index=False, lineterminator="\n")
+
+
+def frame_problem(text: str) -> str:
+    """Why the text of a cached table does not check (no digest, rows cut or altered), or "" if it does."""
+    lines = text.split("\n")
+    if not text.endswith("\n") or len(lines) < 3 or not lines[0].endswith(",content"):
+        return "no content digest, or the file is cut off"
+    digest = lines[-2].rsplit(",", 1)[-1]
+    stripped = [lines[0][: -len(",content")]] + [
+        line[: -len(digest) - 1] if line.endswith(f",{digest}") else line for line in lines[1:]]
+    if hashlib.sha256("\n".join(stripped).encode("utf-8")).hexdigest()[:16] != digest:
+        return "content does not match its digest (rows cut or altered)"
+    return ""
+
+
 def cached_frame(path: str | Path | None, key: str, compute: Callable[[], pd.DataFrame],
                  reuse: bool = True) -> pd.DataFrame:
-    """The table for ``key``: from the CSV at ``path`` if it exists, its ``inputs`` column is ``key`` and
-    (``reuse``), else computed and written there atomically."""
-    if path is not None and reuse and Path(path).exists():
-        table = pd.read_csv(path, dtype={"inputs": str})
+    """The table for ``key``: from the CSV at ``path`` if it exists, its ``inputs`` column is ``key``, its
+    ``content`` digest checks (an altered or cut table is reported once and recomputed) and ``reuse``; else
+    computed and written there atomically."""
+    if path is not None and reuse and reading_cache() and Path(path).exists():
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+            table = pd.read_csv(io.StringIO(text), dtype={"inputs": str, "content": str})
+        except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            text, table = "", pd.DataFrame()
+            warnings.warn(f"{path}: cached table ignored and recomputed ({exc})", CorpusWarning, stacklevel=2)
         if "inputs" in table and len(table) and set(table["inputs"].astype(str)) == {key}:
-            return table
+            problem = frame_problem(text)
+            if not problem:
+                return table.drop(columns="content")
+            warnings.warn(f"{path}: cached table ignored and recomputed ({problem})", CorpusWarning, stacklevel=2)
     frame = compute()
     if path is not None:
-        atomic_write(path, frame.to_csv(index=False))
+        atomic_write(path, frame_text(frame))
     return frame

@@ -12,6 +12,7 @@ import pandas as pd
 
 from .cleaning import clean_lines
 from .errors import CorpusError, CorpusWarning, user_facing
+from .language import non_english
 from .profiling import stage
 from .tokens import count_words
 
@@ -24,6 +25,7 @@ _MAX_HEADING_WORDS = 16
 _MAX_HEADING_CHARS = 120
 _MAX_WRAPPED_HEADING_CHARS = 60
 _BINARY_CONTROL_SHARE = 0.05
+METADATA = "metadata.csv"
 
 
 @dataclass(frozen=True)
@@ -52,10 +54,46 @@ class FileStatus:
     status: str
     reason: str
     encoding: str = ""
+    language: str = ""  # set when the file was skipped for not being English
+
+
+def _legacy(data: bytes, utf8_error: str) -> tuple[str, str, str]:
+    """Decode bytes that are not UTF-8 with the encoding charset-normalizer detects; name any doubt.
+
+    Windows-1252 is preferred (the texts are English) unless a reading that matches a language is clearly
+    better; when another plausible reading matches a language and differs, the note says so; bytes that
+    neither Windows-1252 nor any language-like reading fits are left out as undecodable.
+    """
+    import charset_normalizer
+
+    results = list(charset_normalizer.from_bytes(data))
+    if not results:
+        raise ValueError(f"not decodable: {utf8_error}, and no other encoding fits")
+    best = results[0]
+    plausible = [r for r in results if r.chaos <= best.chaos + 0.05 and r.coherence >= best.coherence - 0.1]
+    try:
+        western: str | None = data.decode("cp1252")
+    except UnicodeDecodeError:
+        western = None
+    # the suite reads English: Windows-1252 (the commonest Western encoding) is used unless a reading that
+    # matches a language (e.g. Russian in cp1251) is clearly better
+    if western is not None and (best.coherence == 0 or western in {str(r) for r in plausible}):
+        text, encoding = western, "cp1252"
+    elif best.coherence > 0:
+        text, encoding = str(best), best.encoding
+    else:
+        raise ValueError(f"not decodable: {utf8_error}, nor Windows-1252, and no reading matches a language")
+    rivals = list(dict.fromkeys(r.encoding for r in plausible if r.coherence > 0 and str(r) != text))
+    name = "Windows-1252" if encoding == "cp1252" else encoding
+    note = f"{utf8_error}; decoded as {name} (detected by charset-normalizer), check the characters"
+    if rivals:
+        note += f"; doubtful: {', '.join(rivals[:3])} would read it differently"
+    return text, encoding, note
 
 
 def _decode(data: bytes) -> tuple[str, str, str]:
-    """Decode bytes as UTF-8 (BOM optional), UTF-16 with BOM, or Windows-1252; return (text, encoding, note)."""
+    """Decode bytes as UTF-8 (BOM optional), UTF-16 with BOM, or a detected legacy encoding; return
+    (text, encoding, note), the note naming a guessed or doubtful decoding."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "utf-16", "decoded as UTF-16 (byte-order mark found)"
     if b"\x00" in data:
@@ -64,11 +102,7 @@ def _decode(data: bytes) -> tuple[str, str, str]:
         return data.decode("utf-8-sig"), "utf-8", ""
     except UnicodeDecodeError as exc:
         utf8_error = f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        raise ValueError(f"not decodable: {utf8_error}, nor Windows-1252") from None
-    return text, "cp1252", f"{utf8_error}; decoded as Windows-1252, check the characters"
+    return _legacy(data, utf8_error)
 
 
 def _looks_binary(text: str) -> bool:
@@ -77,20 +111,43 @@ def _looks_binary(text: str) -> bool:
     return controls > _BINARY_CONTROL_SHARE * max(len(text), 1)
 
 
+def _entries(folder: Path) -> list[Path]:
+    """Every visible entry of a corpus folder in name order; CorpusError if it is missing or unreadable."""
+    if not folder.exists():
+        raise CorpusError(f"corpus folder not found: {folder}")
+    if not folder.is_dir():
+        raise CorpusError(f"corpus path is not a folder: {folder}")
+    try:
+        return sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+    except PermissionError:
+        raise CorpusError(f"corpus folder cannot be read (permission denied): {folder}") from None
+
+
 def _corpus_files(path: str | Path) -> list[Path]:
     """The .txt files of a corpus folder in name order; CorpusError if the folder is missing or has none."""
-    folder = Path(path)
-    if not folder.exists():
-        raise CorpusError(f"corpus folder not found: {path}")
-    if not folder.is_dir():
-        raise CorpusError(f"corpus path is not a folder: {path}")
-    try:
-        files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".txt" and not p.name.startswith("."))
-    except PermissionError:
-        raise CorpusError(f"corpus folder cannot be read (permission denied): {path}") from None
+    entries = _entries(Path(path))
+    files = [p for p in entries if p.suffix.lower() == ".txt"]
     if not files:
-        raise CorpusError(f"corpus folder has no .txt files: {path}")
+        others = [p.name + ("/" if p.is_dir() else "") for p in entries][:5]
+        found = f" (found {', '.join(others)}; only .txt files directly in it are read)" if others else ""
+        raise CorpusError(f"corpus folder has no .txt files: {path}{found}")
     return files
+
+
+def ignored_entries(path: str | Path) -> list[FileStatus]:
+    """What the loader does not read in a corpus folder (subfolders, other file types; not metadata.csv)."""
+    rows = []
+    for entry in _entries(Path(path)):
+        if entry.suffix.lower() == ".txt" or entry.name == METADATA:
+            continue
+        if entry.is_dir():
+            rows.append(FileStatus(f"{entry.name}/", "ignored", "subfolder: only .txt files directly in the "
+                                   "corpus folder are read (move or link its files up to include them)"))
+        else:
+            kind = f"{entry.suffix} file" if entry.suffix else "file without extension"
+            rows.append(FileStatus(entry.name, "ignored", f"{kind}: only .txt files are read (rename it to .txt "
+                                   "to include it)"))
+    return rows
 
 
 def _read(file: Path) -> tuple[RawDocument | None, FileStatus]:
@@ -112,21 +169,27 @@ def _read(file: Path) -> tuple[RawDocument | None, FileStatus]:
         return None, FileStatus(file.name, "skipped", str(exc))
     if _looks_binary(text):
         return None, FileStatus(file.name, "skipped", "binary file (many control characters)")
-    if not any(line.strip() for _, line in clean_lines(text)[0]):
+    kept = "\n".join(line for _, line in clean_lines(text)[0])
+    if not kept.strip():
         return None, FileStatus(file.name, "skipped", "no text left after removing boilerplate", encoding)
+    language, foreign = non_english(kept)
+    if foreign:
+        return None, FileStatus(file.name, "skipped", f"{note}; {foreign}" if note else foreign, encoding, language)
     status = "loaded with warning" if note else "loaded"
     return RawDocument(file.name, file.stem, text, encoding), FileStatus(file.name, status, note, encoding)
 
 
 def scan_corpus(path: str | Path = "seeds") -> list[tuple[RawDocument | None, FileStatus]]:
-    """Read every .txt file of the corpus folder, returning each document (or None) with its status."""
-    return [_read(file) for file in _corpus_files(path)]
+    """Read every .txt file of the corpus folder, returning each document (or None) with its status, then
+    the entries it does not read (None, status "ignored")."""
+    return [_read(file) for file in _corpus_files(path)] + [(None, s) for s in ignored_entries(path)]
 
 
 def iter_documents(path: str | Path = "seeds") -> Iterator[RawDocument]:
     """Yield the readable documents one file at a time (streaming: no file is held after it is parsed);
     warn (CorpusWarning naming the file) for each skipped or fallback one; fail if none is readable."""
     loaded = False
+    languages: set[str] = set()
     for file in _corpus_files(path):
         doc, status = _read(file)
         if status.reason:
@@ -134,16 +197,23 @@ def iter_documents(path: str | Path = "seeds") -> Iterator[RawDocument]:
         if doc is not None:
             loaded = True
             yield doc
+        elif status.language:
+            languages.add(status.language)
+    for status in ignored_entries(path):
+        warnings.warn(f"{status.file}: {status.status}: {status.reason}", CorpusWarning, stacklevel=3)
     if not loaded:
-        raise CorpusError(f"no readable documents in corpus folder: {path}")
+        why = (f": the files are written in {', '.join(sorted(languages))}, not English; the suite's lemmas, "
+               "stopwords, gazetteer and codebook are English") if languages else ""
+        raise CorpusError(f"no readable documents in corpus folder: {path}{why}")
 
 
 @user_facing
 @stage("load+clean")
 def corpus_report(path: str | Path = "seeds") -> pd.DataFrame:
-    """One row per .txt file: status (loaded, loaded with warning, skipped), reason and encoding."""
+    """One row per entry of the folder: status (loaded, loaded with warning, skipped; ignored for
+    subfolders and other file types), reason and encoding."""
     rows = [vars(status) for _, status in scan_corpus(path)]
-    return pd.DataFrame(rows, columns=["file", "status", "reason", "encoding"])
+    return pd.DataFrame(rows, columns=["file", "status", "reason", "encoding"])  # language: in the reason
 
 
 def is_list_item(line: str) -> bool:
@@ -294,7 +364,7 @@ def _read_metadata(meta_file: Path) -> pd.DataFrame:
 def load_metadata(path: str | Path = "seeds") -> pd.DataFrame:
     """The optional ``metadata.csv`` of a corpus folder (doc_id, label, ...); labels default to doc_id."""
     docs = [file.stem for file in _corpus_files(path)]
-    meta_file = Path(path) / "metadata.csv"
+    meta_file = Path(path) / METADATA
     meta = pd.DataFrame({"doc_id": docs})
     if meta_file.exists():
         extra = _read_metadata(meta_file)

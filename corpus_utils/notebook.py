@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import struct
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,12 @@ from . import plots
 from .caching import atomic_write
 
 
-def setup(outdir: str | Path) -> tuple[Path, Path]:
-    """Create ``outdir/figures`` and ``outdir/results``, apply the plot style and display options; return both."""
+def setup(outdir: str | Path, corpus: str | Path | None = None) -> tuple[Path, Path]:
+    """Create ``outdir/figures`` and ``outdir/results``, apply the plot style and display options; return both.
+    With ``corpus`` other than the seeds, say that the seed corpus's interpretation does not apply."""
+    if corpus is not None and not is_seed_corpus(corpus):
+        print(f"This run analyses the corpus '{Path(corpus).name}', not the seeds: the interpretation written for "
+              "the seed corpus (cells tagged seed-prose) does not apply to it; make figures replaces it by a note.")
     figures, results = Path(outdir) / "figures", Path(outdir) / "results"
     figures.mkdir(parents=True, exist_ok=True)
     results.mkdir(parents=True, exist_ok=True)
@@ -74,6 +79,60 @@ def _show_figures_inline() -> None:
     formatter.for_type(Figure, png)
 
 
+def _txt_files(folder: Path) -> list[Path]:
+    """The .txt files of a folder in name order (none if it is not a readable folder)."""
+    try:
+        return sorted(p for p in folder.iterdir() if p.suffix == ".txt")
+    except OSError:
+        return []
+
+
 def is_seed_corpus(corpus: str | Path) -> bool:
-    """True when the notebook runs on the committed seeds (prose and checks describe that corpus)."""
-    return Path(corpus).resolve() == (Path(__file__).resolve().parent.parent / "seeds").resolve()
+    """True when the notebook runs on the committed seeds (prose and checks describe that corpus): the seeds
+    folder itself, or a copy of it (same .txt names and bytes, e.g. in another clone)."""
+    seeds, folder = (Path(__file__).resolve().parent.parent / "seeds").resolve(), Path(corpus).resolve()
+    if folder == seeds:
+        return True
+    mine, theirs = _txt_files(folder), _txt_files(seeds)
+    return bool(theirs) and [p.name for p in mine] == [p.name for p in theirs] and all(
+        a.read_bytes() == b.read_bytes() for a, b in zip(mine, theirs, strict=True))
+
+
+_SKIP: dict[str, str] = {}  # the reason the following cells are skipped ("reason" key), while a skip is active
+RESUME = "notebook.resume()"
+
+
+def _skip_cells(lines: list[str]) -> list[str]:
+    """IPython input transformer: while a skip is active, a cell runs as a print of the reason instead, up to a
+    cell that calls ``notebook.resume()``."""
+    if "reason" not in _SKIP:
+        return lines
+    if any(line.strip().startswith(RESUME) for line in lines):
+        _SKIP.clear()
+        return lines
+    return [f"print({('Skipped: ' + _SKIP['reason'])!r})\n"]
+
+
+def skip_from_here(reason: str, remove: Sequence[str | Path] = ()) -> None:
+    """With a ``reason``, skip every following cell (each prints the reason) until a cell that calls
+    ``notebook.resume()``, and delete ``remove`` (outputs of an earlier run that the skipped cells would have
+    replaced, so that no later notebook reads them); with an empty reason, do nothing."""
+    if not reason:
+        _SKIP.clear()
+        return
+    print(f"Skipped from here to the next section that does not need it: {reason}")
+    for path in remove:
+        Path(path).unlink(missing_ok=True)
+    _SKIP["reason"] = reason
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None and _skip_cells not in shell.input_transformers_post:
+        shell.input_transformers_post.append(_skip_cells)
+
+
+def resume() -> None:
+    """End a skip begun by ``skip_from_here`` (the input transformer acts on the call; this marks the cell)."""
+    _SKIP.clear()

@@ -34,6 +34,14 @@ def use_style() -> None:
     mpl.rcParams["svg.hashsalt"] = "corpus-utils"
 
 
+def placeholder(reason: str) -> Figure:
+    """A small figure that says what is not shown and why (saved like any figure, so the set stays complete)."""
+    fig = Figure(figsize=(6.0, 1.6))
+    fig.text(0.5, 0.5, textwrap.fill(f"Not drawn for this corpus: {reason}", 70), ha="center", va="center")
+    fig.skipped = reason  # type: ignore[attr-defined]
+    return fig
+
+
 _WRITTEN: dict[Path, str] = {}  # files written in this session (absolute path -> caption), for the manifest
 
 
@@ -47,6 +55,8 @@ def save_figure(fig: Figure, name: str, outdir: str | Path, caption: str,
     """
     folder = Path(outdir)
     folder.mkdir(parents=True, exist_ok=True)
+    if hasattr(fig, "skipped"):  # a placeholder: the manifest says what is not shown and why
+        caption = f"Not drawn for this corpus: {fig.skipped}"
     metadata = {
         "png": {"Software": None},
         "svg": {"Date": None, "Creator": None},
@@ -135,6 +145,8 @@ def plot_section_lengths(sections: pd.DataFrame, labels: Mapping[str, str],
 @stage("figures")
 def plot_actor_mentions(mentions: pd.DataFrame, labels: Mapping[str, str], words: Mapping[str, int]) -> Figure:
     """Actor mentions per 1,000 words, one panel per article, bars shaded by actor type."""
+    if mentions.empty:
+        return placeholder("no actor of the gazetteer is named in any document")
     totals = mentions.groupby(["doc_id", "actor", "type"], as_index=False)["mentions"].sum()
     totals["per_1000"] = totals["mentions"] / totals["doc_id"].map(words) * 1000
     order = (
@@ -359,6 +371,9 @@ def plot_group_networks(nodes: pd.DataFrame, ties: pd.DataFrame, labels: Mapping
     in the same place in every panel: node size = sections naming the actor, edge width = Jaccard weight;
     dashed edges rest on a single section, dark edges beat the permutation null (q below ``q``)."""
     import networkx as nx
+
+    if nodes.empty:
+        return placeholder("no actor of the gazetteer is named in any document")
 
     from .actors import short_name
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -261,17 +260,18 @@ def unit_runs(texts: Iterable[str], stopwords: frozenset[str] | None = None, n_j
     ``cache_dir``, the runs are kept there as JSON keyed by every input, so the next notebook reads them."""
     stop = general_stopwords() if stopwords is None else stopwords
     texts = list(texts)
-    path = Path(cache_dir) / f"runs_{_runs_key(texts, stop)}.json" if cache_dir is not None else None
-    if path is not None and path.exists():
-        return json.loads(path.read_text(encoding="utf-8"))
+    key = _runs_key(texts, stop)
+    path = Path(cache_dir) / f"runs_{key}.json" if cache_dir is not None else None
+    if path is not None and (found := caching.read_entry(path, key)) is not None:
+        return found
     if n_jobs <= 1 or sum(len(t) for t in texts) < PARALLEL_CHARS:
         runs = _runs_of((texts, stop))
     else:
         size = max(1, len(texts) // (8 * n_jobs))
         chunks = [(texts[i : i + size], stop) for i in range(0, len(texts), size)]
         runs = [unit for part in caching.pool_map(_runs_of, chunks, n_jobs) for unit in part]
-    if path is not None:
-        caching.atomic_write(path, json.dumps(runs, ensure_ascii=False))  # a reader never sees half a file
+    if path is not None:  # atomic, with a digest of its content: a cut or altered entry is found and recomputed
+        caching.write_entry(path, key, runs)
     return runs
 
 

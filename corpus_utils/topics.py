@@ -327,6 +327,23 @@ def representative_units(theta: np.ndarray, units: pd.DataFrame, n: int = 2) -> 
     return pd.DataFrame(rows)
 
 
+def unit_problems(vocabs: Mapping[str, Vocabulary], k_min: int = 2, units_per_topic: int = 4,
+                  topn: int = 10) -> dict[str, str]:
+    """Why each kind of unit cannot carry a topic model (too few units with a kept term, or too few terms);
+    kinds that can are left out of the result."""
+    problems = {}
+    for name, vocab in vocabs.items():
+        filled = sum(1 for doc in vocab.bow if doc)
+        need = max(k_min, 2) * units_per_topic
+        if filled < need:
+            problems[name] = (f"only {filled} {name} keep a term after filtering; {max(k_min, 2)} topics need at "
+                              f"least {need} ({units_per_topic} per topic), and one topic would be the whole corpus")
+        elif len(vocab.dictionary) < topn:
+            problems[name] = (f"only {len(vocab.dictionary)} terms are kept after filtering; ranking {topn} top "
+                              "terms per topic needs more")
+    return problems
+
+
 def k_range(k_min: int, k_max: int, n_units: int, units_per_topic: int = 4) -> list[int]:
     """The K values to sweep: k_min..k_max, capped so that each topic has at least ``units_per_topic`` units."""
     return list(range(k_min, max(k_min, min(k_max, n_units // units_per_topic)) + 1))

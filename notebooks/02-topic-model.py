@@ -14,7 +14,7 @@
 # %% [markdown]
 # # 02 · Topic model: what do the articles talk about, and does the answer survive a change of seed?
 #
-# **Question.** Which themes run through the three articles, how much of each article does each theme
+# **Question.** Which themes run through the articles, how much of each article does each theme
 # take up, and which of these findings hold whatever random seed the model starts from?
 #
 # **Inputs.** The corpus in `CORPUS` (default `seeds/`), read and tokenised by `corpus_utils` as in
@@ -71,7 +71,7 @@ from IPython.display import HTML
 import corpus_utils as cu
 from corpus_utils import ensemble, framing, ldavis, notebook, plots, stats, tokens, topic_metrics, topics, validation
 
-FIGURES, RESULTS = notebook.setup(OUTDIR)
+FIGURES, RESULTS = notebook.setup(OUTDIR, CORPUS)
 SEEDS_RUN = notebook.is_seed_corpus(CORPUS)
 
 # %% [markdown]
@@ -90,7 +90,7 @@ frame_words = {f: ensemble.indicator_tokens(v["indicators"]) for f, v in framing
 all_section_tok = tokens.tokenize_units(sections["text"], max_df=1.0, cache_dir=CACHE_DIR)
 tokens.max_df_choices(all_section_tok.tokens, MAX_DF_OPTIONS, {w for ws in frame_words.values() for w in ws})
 
-# %% [markdown]
+# %% [markdown] tags=["seed-prose"]
 # Terms found in most sections cannot tell topics apart, so the inductive model drops them; but at every
 # cut-off below 1.0 this removes frame words too (*cooperation* above all, which the dictionary finds almost
 # everywhere). We keep `MAX_DF` for the inductive model, say so here, and give the keyword-seeded model of
@@ -104,6 +104,24 @@ units = {"sections": (sections, section_tok), "paragraphs": (paragraphs, paragra
 vocabs = {name: topics.build_vocabulary(tok.tokens, no_below=NO_BELOW) for name, (_, tok) in units.items()}
 KS = topics.k_range(K_MIN, K_MAX, n_units=len(sections))  # at least 4 sections per topic
 pd.concat({name: v.summary for name, v in vocabs.items()}, axis=1)
+
+# %% [markdown]
+# A kind of unit with too few units or terms for two topics is not modelled; if neither can carry a model,
+# the rest of this notebook is skipped (each cell says so) and notebooks 03 and 04 leave out their topic
+# sections.
+
+# %%
+problems = topics.unit_problems(vocabs, K_MIN, topn=TOP_N)
+for name, why in problems.items():
+    print(f"{name} are not modelled: {why}")
+vocabs = {name: v for name, v in vocabs.items() if name not in problems}
+outputs = [RESULTS / f"{name}.csv" for name in ("k_selection", "topic_terms", "doc_topics", "topic_prevalence",
+                                                "topic_models")] + [RESULTS / "topic_ensemble.json"]
+figures = [FIGURES / "ldavis.html"] + [FIGURES / f"02_{n}.{f}" for n in ("intertopic_map", "topic_flow")
+                                       for f in plots.FORMATS]
+notebook.skip_from_here("" if vocabs else "no kind of unit can carry a topic model on this corpus (see above)",
+                        remove=outputs + figures)
+print(f"modelled: {', '.join(vocabs)}" if vocabs else "not modelled")
 
 # %% [markdown]
 # ## 2. Choosing the unit and K, and checking that the choice holds
@@ -149,7 +167,7 @@ scores.merge(picks, on=["unit", "k"]).sort_values("score", ascending=False).head
 summary = topics.summarise_sweep(sweep, by=("unit", "k"))
 plots.plot_k_selection(summary, {"unit": UNIT, "k": K}, picks=picks)
 
-# %% [markdown]
+# %% [markdown] tags=["seed-prose"]
 # What we see: coherence, stability and exclusivity all favour few topics (top row and first panel of the
 # second); the chosen candidate wins the resamples of all seeds (`share`, fifth panel) and still most
 # resamples of only five (`share_of_5`, last panel), so the choice does not hang on which seeds were drawn.
@@ -293,7 +311,7 @@ chosen, gibbs = compared.set_index("model").loc[["gensim (chosen)", "tomotopy Gi
 gap = {m: round(gibbs[m] - chosen[m], 3) for m in ["stability", "c_v"]}
 print(f"Gibbs minus gensim: stability {gap['stability']:+.3f}, c_v {gap['c_v']:+.3f} (goal: at most +0.05)")
 
-# %% [markdown]
+# %% [markdown] tags=["seed-prose"]
 # What we see. **The reference:** on the same units and vocabulary the Gibbs sampler does not beat the
 # chosen fit: its c_v is about the same and its runs agree far less with each other (the gaps above), because
 # each tomotopy run reports one draw of the sampler's last sweep, while the variational fit reports a
@@ -330,7 +348,7 @@ print(f"NMI(article, dominant topic) = {article_nmi:.2f}; eta squared = "
 pd.crosstab(identity["doc_id"].map(labels), identity["topic"].map(topic_labels)).assign(
     outside_main_topic=within.rename(labels).round(2))
 
-# %% [markdown]
+# %% [markdown] tags=["seed-prose"]
 # What we see: the two topics run through all three articles in similar proportions; a unit's topic says
 # next to nothing about its article (NMI near 0). The earlier model's topics partly restated each article's
 # title vocabulary; with more updates per fit and paragraphs as units, what recurs across seeds is a theme
@@ -383,7 +401,7 @@ print(f"Article identity: NMI {article_nmi:.2f}.")
 if test:
     print(f"Articles differ in topic mix: eta squared {test['eta_squared']:.2f}, permutation p {test['p_value']:.4f}.")
 
-# %% [markdown]
+# %% [markdown] tags=["seed-prose"]
 # What we see: each article gives each topic between two fifths and three fifths of its paragraphs, and the
 # permutation test finds no difference in topic mix beyond chance (p printed above, asserted below): on this
 # evidence the articles do not differ in *what* they talk about at the level a topic model can see.
@@ -392,7 +410,7 @@ if test:
 if SEEDS_RUN and test:
     assert test["p_value"] > 0.05, test
 
-# %% [markdown]
+# %% [markdown] tags=["seed-prose"]
 # * **What holds for any seed.** The unit and K (the rule wins nearly every resample of seeds), the consensus
 #   topics and their labels (independent consensuses agree, ARI at least 0.7), every topic's recurrence in
 #   most single runs, and the findings below: each is asserted in this notebook, so a rerun with another
@@ -411,6 +429,7 @@ if SEEDS_RUN and test:
 #   topics meet, and it agrees only weakly with the reference frames; notebook 03 measures framing directly.
 
 # %%
+notebook.resume()  # this cell runs whether or not a topic model was fitted
 plots.write_manifest(FIGURES, "02-topic-model")
 
 # %%

@@ -12,7 +12,7 @@
 # ---
 
 # %% [markdown]
-# # 03 · Framing: how does each article frame Central Asian security, and where do they differ?
+# # 03 · Framing: how does each article frame security, and where do they differ?
 #
 # **Question.** Framing is selecting some aspects of a reality and making them salient (Entman 1993).
 # Which frames does each article make salient, what does each section *do* (describe, diagnose, prescribe,
@@ -57,7 +57,7 @@ from IPython.display import display
 import corpus_utils as cu
 from corpus_utils import actors, audit, framing, notebook, plots, stats, tokens, validation
 
-FIGURES, RESULTS = notebook.setup(OUTDIR)
+FIGURES, RESULTS = notebook.setup(OUTDIR, CORPUS)
 SEEDS_RUN = notebook.is_seed_corpus(CORPUS)
 FRAMES = framing.frame_names()
 FUNCTIONS = framing.function_names()
@@ -66,8 +66,8 @@ FUNCTIONS = framing.function_names()
 # ## 1. The codebook
 # Nine substantive frames, each with a definition, indicator lemmas and phrases, and an example sentence.
 # Indicators are matched on the same lemmas as the topic model uses (longest phrase first, no overlaps).
-# **They were written after reading these three texts** (some are names found only in this corpus), so an
-# accuracy measured on these sections is in-sample; section 8 measures what generalises.
+# **They were written after reading the three seed texts** (some are names found only in them), so an
+# accuracy measured on the seed sections is in-sample; section 8 measures what generalises.
 
 # %%
 framing.codebook_table()
@@ -118,7 +118,7 @@ fig
 fired = (scores[FRAMES] > 0).mean().sort_values(ascending=False)
 print("share of sections where each frame's indicators fire:", fired.round(2).to_dict())
 
-# %% [markdown]
+# %% [markdown] tags=["seed-prose"]
 # What we see: the most widespread frame's vocabulary fires in most sections (printed above); the others
 # come in bursts of one or two sections.
 
@@ -180,7 +180,7 @@ mix = framing.function_mix(unit_groups, sources, labels)
 display(plots.plot_function_mix(mix, {}))
 mix.round(2)
 
-# %% [markdown]
+# %% [markdown] tags=["seed-prose"]
 # The two sources agree on most sections but not all (section 8 measures by how much, in and out of
 # sample), so where they differ the function profile of each article is read from the reference-coding rows.
 
@@ -254,7 +254,7 @@ print("ties that rest on a single section:", "; ".join(
     for g, part in single.groupby("group", sort=False)))
 group_ties.sort_values("p_value").head(8)
 
-# %% [markdown]
+# %% [markdown] tags=["seed-prose"]
 # What we see: in every article half or more of the ties rest on a single section (dashed in the figure; the list above
 # names them), and once each section's number of actors is held fixed no tie is named together more often
 # than chance after the correction (the table counts them; the strongest, at the bottom, are pairs of
@@ -263,7 +263,7 @@ group_ties.sort_values("p_value").head(8)
 
 # %% [markdown]
 # ## 6. Shared language: formula versus each article's own wording
-# The three texts come from one site and may share templates. We count word 4-grams that recur across
+# Texts from one site may share templates. We count word 4-grams that recur across
 # articles and the share of each article's words covered by them, and list near-identical sentence pairs
 # (Jaccard similarity of word 3-shingles of at least `SIMILARITY`).
 
@@ -291,7 +291,7 @@ print(f"{len(similar)} sentence pairs across articles with similarity >= {SIMILA
       f"article {share['formula_share'].min():.2f}-{share['formula_share'].max():.2f}")
 similar.head(5)
 
-# %% [markdown]
+# %% [markdown] tags=["seed-prose"]
 # What we see: stock phrases recur across articles and cover the share of each article's words printed
 # above; near-identical sentence pairs across articles are counted above. The articles may share a
 # template of structure (headings, short sections, closing summaries) more than of text.
@@ -302,6 +302,10 @@ similar.head(5)
 # `results/doc_topics.csv`; paragraph-level proportions are averaged per section) and the frame scores,
 # with two-sided p-values and Benjamini-Hochberg q-values over all topic x frame pairs. Starred cells in the
 # heatmap survive the correction (q < `Q`).
+
+# %%
+notebook.skip_from_here("" if (RESULTS / "doc_topics.csv").exists() else "notebook 02 fitted no topic model on "
+                        "this corpus (its output says why)", remove=[RESULTS / "topic_frame_association.csv"])
 
 # %%
 doc_topics = pd.read_csv(RESULTS / "doc_topics.csv")
@@ -325,7 +329,7 @@ print(f"{int(significant.to_numpy().sum())} of {significant.size} topic x frame 
 links.assign(topic=links["left"].map(topic_names)).sort_values("p_value").head(4)[
     ["topic", "right", "rho", "p_value", "q_value"]].rename(columns={"right": "frame"}).round(3)
 
-# %% [markdown]
+# %% [markdown] tags=["seed-prose"]
 # With two topics whose proportions sum to one, the two rows mirror each other (and Benjamini-Hochberg
 # q-values are unchanged by the duplication). Only the starred correlations are evidence of a link between
 # an inductive topic and a deductive frame; the others describe this corpus and are not claimed.
@@ -341,12 +345,13 @@ links.assign(topic=links["left"].map(topic_names)).sort_values("p_value").head(4
 # agreement is an upper bound on what two human coders would reach; a human coding is the next step.
 
 # %%
+notebook.resume()  # validation does not need the topics
 if coding is None:
     print(f"no reference coding in {Path(VALIDATION).name}/ for this corpus: validation is skipped, not faked")
 agreement = validation.agreement_table({k: coding[k] for k in ("coder_a", "coder_b")}, N_BOOT, SEED) if coding else None
 agreement
 
-# %% [markdown]
+# %% [markdown] tags=["seed-prose"]
 # What we see: agreement between the two AI runs with 95% bootstrap intervals over sections; Krippendorff's
 # alpha is nominal for the primary frame and function and ordinal for the salience ratings (each section x
 # frame rating one item). Agreement this high between two runs of one model says that the model reads the
@@ -400,7 +405,7 @@ if coding:
     display(report)
     display(per_article.assign(article=per_article["group"].map(labels)).drop(columns="group"))
 
-# %% [markdown]
+# %% [markdown] tags=["seed-prose"]
 # What we see: the tuned dictionary agrees best with the reference, but that number is in-sample; what can
 # be expected on new texts lies between it and the out-of-sample rows. The definitions-only dictionary shows
 # how much the tuning adds; the classifier, trained on two articles only, shows that 53 sections are too few
@@ -468,7 +473,7 @@ indicators[indicators["misfires"]] if "misfires" in indicators else indicators.h
 # %%
 hits[hits["indicator"] == indicators.sort_values("hits", ascending=False)["indicator"].iloc[0]].head(5)
 
-# %% [markdown]
+# %% [markdown] tags=["seed-prose"]
 # What we see: the misfiring indicators are words that occur in most sections of this genre whatever the
 # section is about; they inflate their frame's score everywhere. They are flagged, not removed: removing
 # them after seeing the reference would tune the dictionary to the reference and make every accuracy above
@@ -494,6 +499,8 @@ if SEEDS_RUN:  # the prose above describes the seed corpus: fail loudly if the e
 
 # %% [markdown]
 # ## What we found, and the limits
+
+# %% [markdown] tags=["seed-prose"]
 # * **Frames.** The articles' frame profiles differ as a whole (section 3's permutation test); the article x
 #   frame differences that survive the false-discovery correction are listed there, and only those are
 #   claimed. *Regional cooperation* vocabulary is the common ground of the three texts.

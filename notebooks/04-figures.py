@@ -41,13 +41,15 @@ from IPython.display import display
 import corpus_utils as cu
 from corpus_utils import actors, framing, notebook, plots, topics, validation
 
-FIGURES, RESULTS = notebook.setup(OUTDIR)
+FIGURES, RESULTS = notebook.setup(OUTDIR, CORPUS)
 labels = cu.doc_labels(CORPUS)
 groups = cu.doc_groups(CORPUS)  # the articles here; metadata groups on a corpus of many documents
-table = {name: pd.read_csv(RESULTS / f"{name}.csv") for name in [
-    "corpus_sections", "actor_mentions", "k_selection", "topic_terms", "topic_prevalence",
-    "frames_by_section", "frames_by_article", "keyness", "topic_frame_association", "actor_ties"]}
-topic_labels = table["topic_terms"].groupby("topic")["label"].first().to_dict()
+names = ["corpus_sections", "actor_mentions", "k_selection", "topic_terms", "topic_prevalence", "frames_by_section",
+         "frames_by_article", "keyness", "topic_frame_association", "actor_ties"]
+table = {name: pd.read_csv(RESULTS / f"{name}.csv") for name in names if (RESULTS / f"{name}.csv").exists()}
+missing = [name for name in names if name not in table]  # sections an earlier notebook skipped (it says why)
+print(f"not written for this corpus: {', '.join(missing)}" if missing else "every table is present")
+topic_labels = table["topic_terms"].groupby("topic")["label"].first().to_dict() if "topic_terms" in table else {}
 pd.Series({name: len(t) for name, t in table.items()}, name="rows").to_frame()
 
 # %% [markdown]
@@ -61,6 +63,11 @@ fig
 
 # %% [markdown]
 # ## Figure 2 · Choosing the topic model: the K rule's criteria and how often it wins
+
+# %%
+notebook.skip_from_here("" if "topic_terms" in table else "notebook 02 fitted no topic model on this corpus",
+                        remove=[FIGURES / f"fig0{i}_{n}.{f}" for i, n in ((2, "k_selection"), (3, "topic_terms"),
+                                (4, "topic_prevalence")) for f in plots.FORMATS])
 
 # %%
 sweep = table["k_selection"]
@@ -98,6 +105,7 @@ fig
 # ## Figure 5 · Frame profiles
 
 # %%
+notebook.resume()  # the frame figures do not need the topics
 frames = framing.frame_names()
 frame_index = {i + 1: f for i, f in enumerate(frames)}
 profiles = table["frames_by_article"].rename(columns={"doc_id": "group"}).assign(
@@ -142,6 +150,10 @@ else:
 # ## Figure 8 · Actors named together
 
 # %%
+notebook.skip_from_here("" if "actor_ties" in table else "notebook 03 found no actor to tie",
+                        remove=[FIGURES / f"fig08_actor_network.{f}" for f in plots.FORMATS])
+
+# %%
 nodes = actors.group_nodes(table["actor_mentions"], groups)
 fig = plots.plot_group_networks(nodes, table["actor_ties"], labels, Q, seed=SEED)
 plots.save_figure(fig, "fig08_actor_network", FIGURES,
@@ -153,6 +165,11 @@ fig
 
 # %% [markdown]
 # ## Figure 9 · Topics and frames
+
+# %%
+notebook.resume()
+notebook.skip_from_here("" if "topic_frame_association" in table else "notebook 02 fitted no topic model on this "
+                        "corpus", remove=[FIGURES / f"fig09_topic_frame_heatmap.{f}" for f in plots.FORMATS])
 
 # %%
 links = table["topic_frame_association"]
@@ -170,6 +187,7 @@ fig
 # ## Figures 10 and 11 · The dictionary against the reference coding (made by AI runs, no person; see notebook 03)
 
 # %%
+notebook.resume()  # the validation figures do not need the topics
 if gold is not None:
     confusion = validation.confusion_table(gold["primary_frame"], by_section["primary_frame"], frames)
     fig = plots.plot_heatmap(confusion, "dictionary", "reference coding", "sections", diverging=False, fmt="{:.0f}")
@@ -194,7 +212,7 @@ else:
 # %%
 plots.write_manifest(FIGURES, "04-figures")
 
-# %% [markdown]
+# %% [markdown] tags=["seed-prose"]
 # What the figures show is discussed in notebooks 02 and 03 and summarised in the README; this notebook
 # only draws them. Limits: the figures inherit every limit of the analyses (three articles, small
 # samples, a dictionary validated in-sample against a reference coding made by AI runs), and the vector

@@ -158,3 +158,21 @@ def test_a_folder_that_cannot_be_read_is_a_corpus_error(make_corpus, monkeypatch
     monkeypatch.setattr("pathlib.Path.iterdir", denied)  # as chmod 000 does for a user who is not root
     with pytest.raises(cu.CorpusError, match="permission denied"):
         cu.load_corpus(folder)
+
+
+def test_subfolders_and_other_file_types_are_reported_as_ignored_and_warned(make_corpus):
+    folder = make_corpus({"a.txt": ARTICLE, "notes.md": "# notes", "more.text": ARTICLE, "metadata.csv": "doc_id\na\n"})
+    (folder / "2024").mkdir()
+    report = cu.corpus_report(folder).set_index("file")
+    assert report.loc[["2024/", "more.text", "notes.md"], "status"].tolist() == ["ignored"] * 3
+    assert "metadata.csv" not in report.index
+    with pytest.warns(cu.CorpusWarning) as record:
+        sections = cu.load_corpus(folder)
+    assert sorted(str(w.message).split(":")[0] for w in record) == ["2024/", "more.text", "notes.md"]
+    assert set(sections["doc_id"]) == {"a"}
+
+
+def test_a_folder_with_no_txt_file_names_what_it_found(make_corpus):
+    folder = make_corpus({"notes.md": "# notes"})
+    with pytest.raises(cu.CorpusError, match=r"found notes\.md"):
+        cu.load_corpus(folder)

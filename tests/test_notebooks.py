@@ -47,3 +47,22 @@ def test_notebook_outputs_hold_no_machine_paths_timings_or_network_scripts(path)
     assert not re.search(r'<script[^>]+src=\\?"https?://', text)
     meta = path.read_text(encoding="utf-8")
     assert '"execution": {' not in meta and '"papermill"' not in meta
+
+
+SEED_SIZE = re.compile(
+    r"\b(?:three|3)\s+(?:\w+\s+)?(?:articles|texts)\b|\b53 sections\b|\b183 paragraphs\b|\b7,6\d\d\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_untagged_prose_states_the_seed_corpus_size_only_as_the_seeds(path):
+    nb = nbformat.read(path, as_version=4)
+    untagged = [c.source for c in nb.cells
+                if c.cell_type == "markdown" and "seed-prose" not in c.metadata.get("tags", [])]
+    sentences = [s for text in untagged for s in re.split(r"(?<=[.!?])\s+", text.replace("\n", " "))]
+    assert [s for s in sentences if SEED_SIZE.search(s) and "seed" not in s.lower()] == []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_each_notebook_marks_the_interpretation_written_for_the_seeds(path):
+    nb = nbformat.read(path, as_version=4)
+    assert any("seed-prose" in c.metadata.get("tags", []) for c in nb.cells if c.cell_type == "markdown")

@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import ast
 import os
+import re
 import shutil
 import signal
 import sys
@@ -39,6 +40,12 @@ from nbclient.exceptions import CellExecutionError
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 SNAPSHOT = ".run-snapshot"  # folder (inside the output folder) holding the previous set during a run
+NEUTRAL = {"N_JOBS", "CACHE_DIR", "REUSE"}  # parameters that change how a result is reached, never the result
+SEED_PROSE = "seed-prose"  # tag of markdown cells whose interpretation was written for the seed corpus
+SEEDS = ROOT / "seeds"
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+if str(ROOT) not in sys.path:  # corpus_utils, when the runner is started as a script outside make
+    sys.path.insert(0, str(ROOT))
 COMMITTED = ("seeds", "notebooks", "corpus_utils", "tests", "figures", "results", "validation", "tools",
              "benchmarks", ".ci", ".git")
 
@@ -121,9 +128,30 @@ def refuse_outdir(outdir: Path) -> str | None:
     return None
 
 
+def is_seeds(params: dict[str, object]) -> bool:
+    """True when the run analyses the committed seed corpus (no CORPUS given, or CORPUS is seeds/)."""
+    corpus = params.get("CORPUS")
+    return corpus is None or Path(str(corpus)).resolve() == SEEDS.resolve()
+
+
+def drop_seed_prose(nb: nbformat.NotebookNode, corpus: str) -> int:
+    """Replace every markdown cell tagged ``seed-prose`` by a one-line note naming the corpus; return how many."""
+    note = (f"*Interpretation written for the seed corpus is left out here: this run analyses `{Path(corpus).name}`"
+            ". The outputs above are computed from it; read them directly.*")
+    replaced = 0
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and SEED_PROSE in cell.metadata.get("tags", []):
+            cell.source = note
+            replaced += 1
+    return replaced
+
+
 def build(script: Path, params: dict[str, object]) -> nbformat.NotebookNode:
-    """Notebook from its jupytext script, with a papermill-style injected-parameters cell if params given."""
+    """Notebook from its jupytext script, with a papermill-style injected-parameters cell if params given, and
+    the seed corpus's interpretation replaced by a note when another corpus is analysed."""
     nb = jupytext.read(script)
+    if not is_seeds(params):
+        drop_seed_prose(nb, str(params["CORPUS"]))
     if params:
         index = next((i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])), -1)
         source = "# Parameters injected by tools/run_notebooks.py\n" + "".join(
@@ -131,6 +159,20 @@ def build(script: Path, params: dict[str, object]) -> nbformat.NotebookNode:
         )
         cell = nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters"]})
         nb.cells.insert(index + 1, cell)
+    return nb
+
+
+def without_injected(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The executed notebook without its injected-parameters cell, execution counts renumbered from 1."""
+    nb.cells = [c for c in nb.cells if "injected-parameters" not in c.metadata.get("tags", [])]
+    count = 0
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.get("execution_count") is not None:
+            count += 1
+            cell.execution_count = count
+            for out in cell.get("outputs", []):
+                if "execution_count" in out:
+                    out["execution_count"] = count
     return nb
 
 
@@ -174,6 +216,8 @@ def run(script: Path, target: Path, params: dict[str, object], timeout: int) -> 
                 client.km.shutdown_kernel(now=True)
             except Exception:  # the kernel is already gone: nothing left to stop
                 pass
+    if params and set(params) <= NEUTRAL:  # store the notebook as a run without the overrides would be
+        nb = without_injected(nb)
     write(nb, target)
     return time.perf_counter() - start
 
@@ -187,6 +231,44 @@ def write(nb: nbformat.NotebookNode, target: Path) -> None:
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
+
+
+def check_corpus(corpus: Path) -> tuple[str, list[str]]:
+    """(error, notes) for a corpus folder before anything runs: the error ("" if it can be analysed) and one
+    line per file that is skipped, decoded with a guess or ignored."""
+    import warnings
+
+    from corpus_utils import loading
+    from corpus_utils.errors import CorpusError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            rows = [status for _, status in loading.scan_corpus(corpus)]
+    except CorpusError as exc:
+        return str(exc), []
+    notes = [f"{r.file}: {r.status}: {r.reason}" for r in rows if r.reason]
+    if not any(r.status.startswith("loaded") for r in rows):
+        languages = sorted({r.language for r in rows if r.language})
+        why = (f": the files are written in {', '.join(languages)}, not English (the suite's lemmas, stopwords, "
+               "gazetteer and codebook are English)") if languages else ""
+        return f"no readable documents in corpus folder {corpus}{why}", notes
+    return "", notes
+
+
+def summary(corpus: Path, notes: list[str], report: Path) -> str:
+    """The closing console lines: the corpus, its warnings (files skipped, decoded with a guess, ignored) and
+    where the report is."""
+    counts: dict[str, int] = {}
+    for line in notes:
+        status = line.split(": ")[1]
+        counts[status] = counts.get(status, 0) + 1
+    head = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "every file loaded, no warning"
+    shown = corpus.relative_to(ROOT) if corpus.is_relative_to(ROOT) else corpus
+    lines = [f"corpus {shown}: {head}"] + [f"  {line}" for line in notes]
+    where = report.relative_to(ROOT) if report.is_relative_to(ROOT) else report
+    lines.append(f"report: the executed notebooks in {where}/ (open them in JupyterLab: make lab)")
+    return "\n".join(lines)
 
 
 def parse_param(text: str) -> tuple[str, object]:
@@ -234,6 +316,13 @@ def _main(argv: list[str] | None = None) -> int:
             print(f"{reason}; choose another folder", file=sys.stderr)
             return 2
         params["OUTDIR"] = str(outdir)
+    corpus = Path(str(params.get("CORPUS", SEEDS)))
+    error, notes = check_corpus(corpus)
+    if error:
+        print(f"cannot analyse this corpus: {error}", file=sys.stderr)
+        for line in notes:
+            print(f"  {line}", file=sys.stderr)
+        return 2
     scripts = sorted(NOTEBOOKS.glob("[0-9][0-9]-*.py"))
     if args.only:
         scripts = [s for s in scripts if s.name[:2] in args.only]
@@ -263,7 +352,7 @@ def _main(argv: list[str] | None = None) -> int:
             print(f"stopped ({_STOPPED[0] if _STOPPED else 'SIGINT'}) during {name}: the previous outputs were "
                   "restored", file=sys.stderr)
             return 130
-        lines = [ln for ln in str(exc).splitlines() if ln.strip()]
+        lines = [ln for ln in _ANSI.sub("", str(exc)).splitlines() if ln.strip()]
         message = lines[-1] if lines else type(exc).__name__
         if isinstance(exc, CellExecutionError):
             failed = folders[2] / f"{script.stem}.failed.ipynb"
@@ -275,6 +364,7 @@ def _main(argv: list[str] | None = None) -> int:
         return 1
     shutil.rmtree(base / SNAPSHOT, ignore_errors=True)
     print(f"all notebooks done in {time.perf_counter() - total:.1f} s")
+    print(summary(corpus, notes, folders[2]))
     return 0
 
 

@@ -1,0 +1,82 @@
+"""Language: is a text English (the language of the suite's lemmas, stopwords, gazetteer and codebook), and if
+not, which language is it? simplemma's lexicons ship in its wheel: nothing is downloaded."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+import unicodedata
+from importlib import resources
+from typing import Any
+
+ENGLISH_MIN_SHARE = 0.7  # share of sampled words an English lexicon knows: English news and the seeds score >= 0.96
+MIN_WORDS = 30  # texts shorter than this are not judged: too few words to tell languages apart
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+@functools.cache
+def languages() -> dict[str, tuple[str, str]]:
+    """Candidate languages from ``data/languages.csv``: code -> (name, script)."""
+    text = resources.files("corpus_utils.data").joinpath("languages.csv").read_text(encoding="utf-8")
+    return {row["code"]: (row["name"], row["script"]) for row in csv.DictReader(text.splitlines())}
+
+
+@functools.cache
+def _detector(codes: tuple[str, ...]) -> Any:
+    """A simplemma language detector for ``codes``, built once (loading a lexicon takes about a second)."""
+    from simplemma import LanguageDetector
+    from simplemma.strategies import DefaultStrategy
+    from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+
+    factory = DefaultDictionaryFactory(cache_max_size=len(codes))
+    return LanguageDetector(lang=codes, lemmatization_strategy=DefaultStrategy(dictionary_factory=factory))
+
+
+def english_share(text: str) -> float:
+    """Share of the text's most common words that simplemma's English lexicon knows (1.0 for English prose)."""
+    return float(_detector(("en",)).proportion_in_target_languages(text))
+
+
+def script(text: str) -> str:
+    """The writing system most letters of ``text`` belong to ("Latin", "Cyrillic", "Greek", "Arabic", ...)."""
+    counts: dict[str, int] = {}
+    for ch in text:
+        if ch.isalpha():
+            name = unicodedata.name(ch, "UNKNOWN").split(" ")[0]
+            counts[name] = counts.get(name, 0) + 1
+    if not counts:
+        return "none"
+    best = max(sorted(counts), key=lambda k: counts[k])
+    return {"CJK": "Han"}.get(best, best.title())
+
+
+def detect_language(text: str) -> tuple[str, str]:
+    """(code, name) of the first language of ``languages()`` in the text's script whose lexicon knows most of
+    its common words (else the one that knows most), or ("", "<script> script") when none knows any."""
+    writing = script(text)
+    candidates = tuple(code for code, (_, s) in languages().items() if s == writing)
+    if not candidates:
+        return "", f"{writing} script"
+    shares: dict[str, float] = {}
+    for code in candidates:  # most likely first; each lexicon is loaded only when needed (about a second each)
+        shares[code] = float(_detector((code,)).proportion_in_target_languages(text))
+        if shares[code] >= ENGLISH_MIN_SHARE:
+            break
+    code = max(shares, key=lambda c: (shares[c], -candidates.index(c)))
+    return (code, languages()[code][0]) if shares[code] > 0 else ("", f"{writing} script")
+
+
+def non_english(text: str) -> tuple[str, str]:
+    """(language, reason) when ``text`` cannot go through the English pipeline; ("", "") when it is English
+    or too short to judge."""
+    if len(_WORD.findall(text)) < MIN_WORDS:
+        return "", ""
+    share = english_share(text)
+    if share >= ENGLISH_MIN_SHARE:
+        return "", ""
+    code, name = detect_language(text)
+    label = f"{name} ({code})" if code else name
+    return label, (f"written in {label}, not English (the English lexicon knows {share:.0%} of its common "
+                   "words): the suite's lemmas, stopwords, gazetteer and codebook are English, so it is not "
+                   "analysed")

@@ -1,0 +1,81 @@
+"""A cache that checks itself: every entry carries a digest of its content; a cut, altered or unreadable entry
+is reported once (a CorpusWarning naming the file), discarded and recomputed; NO_CACHE reads none."""
+
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+import pytest
+
+from corpus_utils import caching, tokens
+from corpus_utils.errors import CorpusWarning
+
+TEXTS = ["The Shanghai Cooperation Organization met in Astana.", "Border guards trained together."]
+
+
+def _runs_file(folder):
+    (path,) = folder.glob("runs_*.json")
+    return path
+
+
+def _recompute_count(monkeypatch) -> list[int]:
+    calls = [0]
+    original = tokens._runs_of
+
+    def counting(job):
+        calls[0] += 1
+        return original(job)
+
+    monkeypatch.setattr(tokens, "_runs_of", counting)
+    return calls
+
+
+def test_a_truncated_token_entry_is_reported_once_naming_the_file_and_recomputed(tmp_path, monkeypatch):
+    first = tokens.unit_runs(TEXTS, cache_dir=tmp_path)
+    path = _runs_file(tmp_path)
+    path.write_text(path.read_text()[: len(path.read_text()) // 2])
+    calls = _recompute_count(monkeypatch)
+    with pytest.warns(CorpusWarning, match=rf"{path.name}: cache entry ignored and recomputed"):
+        assert tokens.unit_runs(TEXTS, cache_dir=tmp_path) == first
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the entry was rewritten: no second report
+        assert tokens.unit_runs(TEXTS, cache_dir=tmp_path) == first
+    assert calls[0] == 1
+
+
+def test_an_altered_token_entry_is_not_used(tmp_path):
+    first = tokens.unit_runs(TEXTS, cache_dir=tmp_path)
+    path = _runs_file(tmp_path)
+    path.write_text(path.read_text().replace("border", "smuggling"))
+    with pytest.warns(CorpusWarning, match="content does not match its digest"):
+        assert tokens.unit_runs(TEXTS, cache_dir=tmp_path) == first
+
+
+def test_a_cached_table_cut_to_half_its_rows_is_recomputed(tmp_path):
+    path = tmp_path / "sweep.csv"
+    table = pd.DataFrame({"k": range(10), "score": [i / 7 for i in range(10)], "inputs": "abc"})
+    caching.cached_frame(path, "abc", lambda: table)
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text("".join(lines[:6]))
+    with pytest.warns(CorpusWarning, match=r"sweep\.csv: cached table ignored and recomputed \(content"):
+        again = caching.cached_frame(path, "abc", lambda: table)
+    assert len(again) == 10 and len(path.read_text().splitlines()) == 11
+
+
+def test_an_intact_cached_table_is_read_back_without_recomputing(tmp_path):
+    path = tmp_path / "sweep.csv"
+    table = pd.DataFrame({"k": [2, 3], "score": [0.1, 1 / 3], "inputs": "abc"})
+    caching.cached_frame(path, "abc", lambda: table)
+    again = caching.cached_frame(path, "abc", lambda: pytest.fail("recomputed an intact table"))
+    pd.testing.assert_frame_equal(again, table)
+
+
+def test_no_cache_reads_no_entry_and_recomputes(tmp_path, monkeypatch):
+    tokens.unit_runs(TEXTS, cache_dir=tmp_path)
+    caching.cached_frame(tmp_path / "t.csv", "abc", lambda: pd.DataFrame({"x": [1], "inputs": "abc"}))
+    monkeypatch.setenv(caching.NO_CACHE_ENV, "1")
+    calls = _recompute_count(monkeypatch)
+    tokens.unit_runs(TEXTS, cache_dir=tmp_path)
+    recomputed = caching.cached_frame(tmp_path / "t.csv", "abc", lambda: pd.DataFrame({"x": [2], "inputs": "abc"}))
+    assert calls[0] == 1 and recomputed["x"].tolist() == [2]

@@ -1,0 +1,104 @@
+"""The runner on another corpus: the seed corpus's interpretation is replaced by a note, a corpus it cannot
+analyse is refused before anything runs, and the console ends with the corpus's warnings."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+from .conftest import ARTICLE
+from .test_language import GERMAN
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPTS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.py"))
+
+
+def _runner():
+    spec = importlib.util.spec_from_file_location("run_notebooks", ROOT / "tools" / "run_notebooks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _tagged(nb):
+    return [c.source for c in nb.cells if c.cell_type == "markdown" and "seed-prose" in c.metadata.get("tags", [])]
+
+
+def test_seed_prose_is_replaced_by_a_one_line_note_naming_another_corpus(tmp_path):
+    runner = _runner()
+    for script in SCRIPTS:
+        notes = _tagged(runner.build(script, {"CORPUS": str(tmp_path / "mine")}))
+        assert notes and all(n.startswith("*Interpretation written for the seed corpus") and "`mine`" in n
+                             and "\n" not in n for n in notes), script.name
+
+
+def test_seed_prose_is_kept_when_the_corpus_is_the_seeds():
+    runner = _runner()
+    for script in SCRIPTS:
+        kept = _tagged(runner.build(script, {"CORPUS": str(ROOT / "seeds")}))
+        assert kept == _tagged(runner.build(script, {})) and not any("left out here" in k for k in kept)
+
+
+def test_a_corpus_in_another_language_is_refused_before_any_notebook_runs(make_corpus, tmp_path, capsys):
+    folder = make_corpus({"a.txt": GERMAN, "b.txt": GERMAN.replace("Probleme", "Fragen")})
+    code = _runner().main(["--corpus", str(folder), "--outdir", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2 and "written in German (de)" in err and "a.txt: skipped" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_run_summary_lists_each_corpus_warning_and_where_the_report_is(make_corpus, tmp_path):
+    runner = _runner()
+    folder = make_corpus({"a.txt": ARTICLE, "de.txt": GERMAN, "notes.md": "# notes", "empty.txt": b""})
+    error, notes = runner.check_corpus(folder)
+    text = runner.summary(folder, notes, tmp_path / "out" / "notebooks")
+    assert error == ""
+    assert "1 ignored, 2 skipped" in text.splitlines()[0]
+    for name in ("de.txt: skipped: written in German", "empty.txt: skipped: empty file", "notes.md: ignored"):
+        assert name in text
+    assert text.splitlines()[-1].startswith(f"report: the executed notebooks in {tmp_path / 'out' / 'notebooks'}")
+
+
+def test_the_run_summary_on_the_seeds_says_every_file_loaded():
+    runner = _runner()
+    error, notes = runner.check_corpus(ROOT / "seeds")
+    assert (error, notes) == ("", [])
+    assert runner.summary(ROOT / "seeds", notes, ROOT / "notebooks").splitlines()[0] == \
+        "corpus seeds: every file loaded, no warning"
+
+
+def test_overrides_that_cannot_change_results_leave_the_committed_notebook_byte_identical(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    copy = tmp_path / "repo"
+    for name in files.decode().split("\0"):
+        if name and (ROOT / name).is_file():
+            (copy / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, copy / name)
+    committed = (copy / "notebooks" / "01-corpus-overview.ipynb").read_bytes()
+    run = subprocess.run([sys.executable, "tools/run_notebooks.py", "--only", "01", "--param", "N_JOBS=1",
+                          "--param", f"CACHE_DIR={tmp_path / 'cache'}"], cwd=copy, capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert (copy / "notebooks" / "01-corpus-overview.ipynb").read_bytes() == committed
+
+
+def test_make_passes_paths_with_spaces_dollars_and_backticks_literally_and_runs_nothing(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    corpus = tmp_path / "my $HOME `touch pwned` corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(GERMAN, encoding="utf-8")  # refused at once: nothing is run or written
+    outdir = tmp_path / "out $(touch pwned2)"
+    env = {**os.environ, "VIRTUAL_ENV": sys.prefix, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    run = subprocess.run(
+        ["make", "-C", str(ROOT), "--no-print-directory", "figures", f"CORPUS={corpus}", f"OUTDIR={outdir}"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode != 0
+    assert f"no readable documents in corpus folder {corpus}: the files are written in German" in run.stderr
+    assert not list(tmp_path.rglob("pwned*")) and not list(ROOT.glob("pwned*")) and not outdir.exists()
