@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from corpus_utils import ldavis, topic_metrics, topics
+from corpus_utils import caching, ldavis, topic_metrics, topics
 
 from .browser import offline_page
 from .conftest import committed_topic_count
@@ -88,7 +88,7 @@ def test_k_sweep_scores_every_run_and_writes_its_table(vocab, tmp_path):
 def test_k_sweep_reuses_its_table_only_when_its_inputs_match(vocab, tmp_path):
     path = tmp_path / "k_selection.csv"
     sweep = topics.k_sweep({"u": vocab}, [2, 3], [1, 2], DOCS, n_jobs=1, progress=False)
-    sweep.assign(c_v=9.0).to_csv(path, index=False)  # a marker: reused tables keep it
+    path.write_text(caching.frame_text(sweep.assign(c_v=9.0)))  # a marker (with its digest): reused tables keep it
     reused = topics.k_sweep({"u": vocab}, [2, 3], [1, 2], DOCS, n_jobs=1, progress=False, path=path)
     assert (reused["c_v"] == 9.0).all()
     other = topics.k_sweep({"u": vocab}, [2, 3], [1, 3], DOCS, n_jobs=1, progress=False, path=path)
