@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -50,3 +52,15 @@ def make_corpus(tmp_path: Path) -> Callable[[dict[str, bytes | str]], Path]:
         return folder
 
     return _make
+
+
+@pytest.fixture()
+def repo_copy(tmp_path: Path) -> Path:
+    """The repository's tracked files (as they are in the working tree) in a temporary folder."""
+    files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    copy = tmp_path / "repo"
+    for name in files.decode().split("\0"):
+        if name and (ROOT / name).is_file():
+            (copy / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, copy / name)
+    return copy

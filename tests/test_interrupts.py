@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -37,18 +36,6 @@ def _committed_state(repo: Path) -> dict[str, str]:
     return {**{f"figures/{k}": v for k, v in _digests(repo / "figures").items()},
             **{f"results/{k}": v for k, v in _digests(repo / "results").items()},
             **{f"notebooks/{k}": v for k, v in _digests(repo / "notebooks", "*.ipynb").items()}}
-
-
-@pytest.fixture()
-def repo_copy(tmp_path) -> Path:
-    """The repository's tracked files (as they are in the working tree) in a temporary folder."""
-    files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
-    copy = tmp_path / "repo"
-    for name in files.decode().split("\0"):
-        if name and (ROOT / name).is_file():
-            (copy / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, copy / name)
-    return copy
 
 
 def _start_make(repo: Path) -> subprocess.Popen:

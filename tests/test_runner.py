@@ -67,17 +67,11 @@ def test_the_run_summary_on_the_seeds_says_every_file_loaded():
         "corpus seeds: every file loaded, no warning"
 
 
-def test_overrides_that_cannot_change_results_leave_the_committed_notebook_byte_identical(tmp_path):
-    import shutil
+def test_overrides_that_cannot_change_results_leave_the_committed_notebook_byte_identical(repo_copy, tmp_path):
     import subprocess
     import sys
 
-    files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
-    copy = tmp_path / "repo"
-    for name in files.decode().split("\0"):
-        if name and (ROOT / name).is_file():
-            (copy / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, copy / name)
+    copy = repo_copy
     committed = (copy / "notebooks" / "01-corpus-overview.ipynb").read_bytes()
     run = subprocess.run([sys.executable, "tools/run_notebooks.py", "--only", "01", "--param", "N_JOBS=1",
                           "--param", f"CACHE_DIR={tmp_path / 'cache'}"], cwd=copy, capture_output=True, text=True,
