@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 import re
 import unicodedata
 from importlib import resources
@@ -12,6 +13,7 @@ from typing import Any
 
 ENGLISH_MIN_SHARE = 0.7  # share of sampled words an English lexicon knows: English news and the seeds score >= 0.96
 MIN_WORDS = 30  # texts shorter than this are not judged: too few words to tell languages apart
+SAMPLE_CHARS = 4000  # a text is judged on its opening (about 600 words): enough, and fast on 100,000 files
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -69,7 +71,19 @@ def detect_language(text: str) -> tuple[str, str]:
 
 def non_english(text: str) -> tuple[str, str]:
     """(language, reason) when ``text`` cannot go through the English pipeline; ("", "") when it is English
-    or too short to judge."""
+    or too short to judge. Judged on the opening ``SAMPLE_CHARS`` characters; verdicts are kept per text."""
+    sample = text[:SAMPLE_CHARS]
+    digest = hashlib.sha1(sample.encode("utf-8")).hexdigest()
+    if digest not in _VERDICTS:
+        _VERDICTS[digest] = _judge(sample)
+    return _VERDICTS[digest]
+
+
+_VERDICTS: dict[str, tuple[str, str]] = {}  # sample digest -> verdict: a file read again is not judged again
+
+
+def _judge(text: str) -> tuple[str, str]:
+    """The verdict of ``non_english`` on one sample."""
     if len(_WORD.findall(text)) < MIN_WORDS:
         return "", ""
     share = english_share(text)

@@ -85,7 +85,7 @@ def _legacy(data: bytes, utf8_error: str) -> tuple[str, str, str]:
         raise ValueError(f"not decodable: {utf8_error}, nor Windows-1252, and no reading matches a language")
     rivals = list(dict.fromkeys(r.encoding for r in plausible if r.coherence > 0 and str(r) != text))
     name = "Windows-1252" if encoding == "cp1252" else encoding
-    note = f"{utf8_error}; decoded as {name} (detected by charset-normalizer), check the characters"
+    note = f"{utf8_error}; decoded as {name} (legacy encoding chosen with charset-normalizer), check the characters"
     if rivals:
         note += f"; doubtful: {', '.join(rivals[:3])} would read it differently"
     return text, encoding, note
@@ -202,9 +202,14 @@ def iter_documents(path: str | Path = "seeds") -> Iterator[RawDocument]:
     for status in ignored_entries(path):
         warnings.warn(f"{status.file}: {status.status}: {status.reason}", CorpusWarning, stacklevel=3)
     if not loaded:
-        why = (f": the files are written in {', '.join(sorted(languages))}, not English; the suite's lemmas, "
-               "stopwords, gazetteer and codebook are English") if languages else ""
-        raise CorpusError(f"no readable documents in corpus folder: {path}{why}")
+        raise CorpusError(nothing_readable(path, languages))
+
+
+def nothing_readable(path: str | Path, languages: set[str]) -> str:
+    """The message for a corpus folder of which no file can be analysed, naming its languages if foreign."""
+    why = (f": the files are written in {', '.join(sorted(languages))}, not English (the suite's lemmas, "
+           "stopwords, gazetteer and codebook are English)") if languages else ""
+    return f"no readable documents in corpus folder {path}{why}"
 
 
 @user_facing

@@ -249,10 +249,7 @@ def check_corpus(corpus: Path) -> tuple[str, list[str]]:
         return str(exc), []
     notes = [f"{r.file}: {r.status}: {r.reason}" for r in rows if r.reason]
     if not any(r.status.startswith("loaded") for r in rows):
-        languages = sorted({r.language for r in rows if r.language})
-        why = (f": the files are written in {', '.join(languages)}, not English (the suite's lemmas, stopwords, "
-               "gazetteer and codebook are English)") if languages else ""
-        return f"no readable documents in corpus folder {corpus}{why}", notes
+        return loading.nothing_readable(corpus, {r.language for r in rows if r.language}), notes
     return "", notes
 
 
