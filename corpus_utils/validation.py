@@ -108,17 +108,31 @@ def krippendorff_alpha(data: Sequence[Sequence[object]] | np.ndarray, metric: st
     alpha = 1 - (n - 1) * sum(o_ck d2_ck) / sum(n_c n_k d2_ck). Units with fewer than two values are not
     pairable and are left out. Ordinal and interval values must be sortable (numbers or ordered codes).
     """
+    values, units = unit_coincidences(data)
+    return alpha_from_coincidences(units.sum(axis=0), values, metric)
+
+
+def unit_coincidences(data: Sequence[Sequence[object]] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted values, one coincidence matrix per unit) of units x coders data; a unit with fewer than two
+    values is not pairable and contributes zeros. Summing the matrices of a resample of units gives its
+    coincidence matrix, so a bootstrap needs no second pass over the data."""
     rows = [[v for v in row if v is not None and not (isinstance(v, float) and np.isnan(v))] for row in data]
-    rows = [row for row in rows if len(row) >= 2]
-    values = np.array(sorted({v for row in rows for v in row}), dtype=object)
-    if len(values) < 2:
-        return float("nan") if not rows else 1.0
+    values = np.array(sorted({v for row in rows if len(row) >= 2 for v in row}), dtype=object)
     index = {v: i for i, v in enumerate(values)}
-    o = np.zeros((len(values), len(values)))
-    for row in rows:
-        counts = np.bincount([index[v] for v in row], minlength=len(values)).astype(float)
-        o += (np.outer(counts, counts) - np.diag(counts)) / (len(row) - 1)
+    units = np.zeros((len(rows), len(values), len(values)))
+    for u, row in enumerate(rows):
+        if len(row) >= 2:
+            counts = np.bincount([index[v] for v in row], minlength=len(values)).astype(float)
+            units[u] = (np.outer(counts, counts) - np.diag(counts)) / (len(row) - 1)
+    return values, units
+
+
+def alpha_from_coincidences(o: np.ndarray, values: np.ndarray, metric: str = "nominal") -> float:
+    """Krippendorff's alpha from a coincidence matrix over ``values`` (NaN with no pairable unit, 1.0 with
+    one value only)."""
     totals = o.sum(axis=1)
+    if (totals > 0).sum() < 2:
+        return float("nan") if totals.sum() == 0 else 1.0
     n = totals.sum()
     d2 = _delta2(metric, values, totals)
     expected = (np.outer(totals, totals) * d2).sum()
@@ -167,11 +181,37 @@ def classification_report(truth: Sequence[str], predicted: Sequence[str], n_boot
     measures = {"accuracy": lambda t, p: float(np.mean(t == p)), "macro_f1": macro_f1,
                 "kappa": lambda t, p: cohen_kappa(list(t), list(p))}
     row: dict[str, float] = {"n": len(truth)}
+    labels = sorted(set(truth) | set(predicted))
+    codes = {v: i for i, v in enumerate(labels)}
+    pairs = np.array([codes[t] * len(labels) + codes[p] for t, p in zip(truth, predicted, strict=True)], dtype=int)
+    fast = {"accuracy": _accuracy, "macro_f1": _macro_f1, "kappa": _kappa}  # the same measures, from a confusion
     for name, fn in measures.items():
         row[name] = round(fn(truth, predicted), 3)
-        lo, hi = bootstrap_interval(len(truth), lambda idx, fn=fn: fn(truth[idx], predicted[idx]), n_boot, seed)
+        lo, hi = bootstrap_interval(len(truth), lambda idx, f=fast[name]: f(np.bincount(
+            pairs[idx], minlength=len(labels) ** 2).reshape(len(labels), len(labels))), n_boot, seed)
         row[f"{name}_low"], row[f"{name}_high"] = round(lo, 3), round(hi, 3)
     return row
+
+
+def _accuracy(cm: np.ndarray) -> float:
+    """Accuracy from a confusion matrix (rows truth, columns prediction)."""
+    return float(np.trace(cm) / cm.sum())
+
+
+def _kappa(cm: np.ndarray) -> float:
+    """Cohen's kappa from a confusion matrix, as ``cohen_kappa`` computes it from the codings."""
+    n = cm.sum()
+    observed = np.trace(cm) / n
+    expected = (cm.sum(axis=1) * cm.sum(axis=0)).sum() / (n * n)
+    return 1.0 if expected == 1 else float((observed - expected) / (1 - expected))
+
+
+def _macro_f1(cm: np.ndarray) -> float:
+    """Macro-F1 over the classes present in the truth, from a confusion matrix, as ``macro_f1`` computes it."""
+    tp, truth, predicted = np.diag(cm), cm.sum(axis=1), cm.sum(axis=0)
+    present = truth > 0
+    f1 = np.where(tp > 0, 2 * tp / np.maximum(truth + predicted, 1), 0.0)
+    return float(f1[present].mean())
 
 
 def agreement(codings: Mapping[str, pd.DataFrame], column: str, metric: str = "nominal", n_boot: int = 2000,
@@ -185,9 +225,13 @@ def agreement(codings: Mapping[str, pd.DataFrame], column: str, metric: str = "n
         "krippendorff_alpha": lambda d: krippendorff_alpha(d, metric)}
     if data.shape[1] == 2:
         stats["cohen_kappa"] = lambda d: cohen_kappa(list(d[:, 0]), list(d[:, 1]))
+    values, units = unit_coincidences(data)
+    fast = {"krippendorff_alpha": lambda idx: alpha_from_coincidences(
+        np.tensordot(np.bincount(idx, minlength=len(data)).astype(float), units, axes=1), values, metric)}
     for name, fn in stats.items():
         row[name] = round(fn(data), 3)
-        lo, hi = bootstrap_interval(len(data), lambda idx, fn=fn: fn(data[idx]), n_boot, seed)
+        statistic = fast.get(name, lambda idx, fn=fn: fn(data[idx]))
+        lo, hi = bootstrap_interval(len(data), statistic, n_boot, seed)
         row[f"{name}_low"], row[f"{name}_high"] = round(lo, 3), round(hi, 3)
     return row
 

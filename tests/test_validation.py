@@ -152,3 +152,31 @@ def test_feature_classifier_separates_linearly_separable_rows():
     rows = [[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9]]
     predict = validation.feature_classifier(rows, ["a", "a", "b", "b"], c=10.0)
     assert list(predict([[0.95, 0.0], [0.0, 0.95]])) == ["a", "b"]
+
+
+def test_alpha_of_a_resample_from_summed_unit_coincidences_equals_alpha_of_the_resampled_data():
+    rng = np.random.default_rng(3)
+    data = rng.integers(0, 4, size=(60, 2)).astype(object)
+    data[5, 1] = None  # an unpairable unit
+    values, units = validation.unit_coincidences(data)
+    for metric in ("nominal", "ordinal", "interval"):
+        for _ in range(20):
+            idx = rng.integers(0, len(data), size=len(data))
+            summed = np.tensordot(np.bincount(idx, minlength=len(data)).astype(float), units, axes=1)
+            assert validation.alpha_from_coincidences(summed, values, metric) == pytest.approx(
+                validation.krippendorff_alpha(data[idx], metric), abs=1e-12)
+
+
+def test_confusion_matrix_measures_equal_the_measures_on_the_codings():
+    rng = np.random.default_rng(4)
+    labels = ["a", "b", "c", "d"]
+    for _ in range(50):
+        truth = list(rng.choice(labels, size=30))
+        predicted = list(rng.choice(labels[:3], size=30))
+        codes = {v: i for i, v in enumerate(labels)}
+        cm = np.zeros((4, 4), dtype=int)
+        for t, p in zip(truth, predicted, strict=True):
+            cm[codes[t], codes[p]] += 1
+        assert validation._kappa(cm) == pytest.approx(validation.cohen_kappa(truth, predicted), abs=1e-12)
+        assert validation._macro_f1(cm) == pytest.approx(validation.macro_f1(truth, predicted), abs=1e-12)
+        assert validation._accuracy(cm) == pytest.approx(np.mean(np.array(truth) == np.array(predicted)))
