@@ -129,9 +129,7 @@ def runner_cmd(corpus: Path, outdir: Path, *extra: str) -> list[str]:
 
 def notebook_seconds(stdout: str) -> dict[str, float]:
     """Per-notebook seconds from the runner's output."""
-    names = re.findall(r"running (\S+) \.\.\.", stdout)
-    seconds = [float(s) for s in re.findall(r"^  done in ([\d.]+) s ->", stdout, flags=re.M)]
-    return dict(zip(names, seconds, strict=True))
+    return {name: float(s) for name, s in re.findall(r"^  done (\S+) in ([\d.]+) s ->", stdout, flags=re.M)}
 
 
 def stage_table(profile: Path, total: float) -> pd.DataFrame:

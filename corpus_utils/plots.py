@@ -89,20 +89,28 @@ def write_manifest(outdir: str | Path, notebook: str) -> pd.DataFrame:
     """Update ``outdir/MANIFEST.csv`` with the files this notebook wrote: file, sha256, notebook, caption.
 
     Rows of other notebooks are kept (each notebook can run alone); rows of files that no longer exist are
-    dropped. Returns this notebook's rows.
+    dropped. The folder is locked while the manifest is read and rewritten, so notebooks that run side by
+    side never lose each other's rows. Returns this notebook's rows.
     """
+    import fcntl
     import hashlib
+    import os
 
     folder = Path(outdir)
     path = folder / "MANIFEST.csv"
     columns = ["file", "sha256", "notebook", "caption"]
-    old = pd.read_csv(path, dtype=str) if path.exists() else pd.DataFrame(columns=columns)
-    old = old[(old["notebook"] != notebook) & old["file"].map(lambda f: (folder / f).exists())]
     mine = sorted(p for p in _WRITTEN if p.parent == folder.resolve())
     new = pd.DataFrame([{"file": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
                          "notebook": notebook, "caption": _WRITTEN.pop(p)} for p in mine], columns=columns)
-    table = pd.concat([old, new], ignore_index=True).sort_values("file", ignore_index=True)
-    atomic_write(path, table.to_csv(index=False, lineterminator="\n"))
+    lock = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        old = pd.read_csv(path, dtype=str) if path.exists() else pd.DataFrame(columns=columns)
+        old = old[(old["notebook"] != notebook) & old["file"].map(lambda f: (folder / f).exists())]
+        table = pd.concat([old, new], ignore_index=True).sort_values("file", ignore_index=True)
+        atomic_write(path, table.to_csv(index=False, lineterminator="\n"))
+    finally:
+        os.close(lock)  # releases the lock
     return new[["file", "caption"]]
 
 

@@ -59,3 +59,31 @@ def test_every_figure_has_a_caption_and_both_formats():
     assert manifest["caption"].str.len().min() > 20
     stems = {f.rsplit(".", 1)[0] for f in manifest["file"] if not f.endswith(".html")}
     assert all({f"{s}.png", f"{s}.svg"} <= set(manifest["file"]) for s in stems)
+
+
+
+def _write_one_row(folder: str) -> None:
+    from corpus_utils import plots as p
+
+    p.save_text("text", "02_page.html", folder, "a page")
+    p.write_manifest(folder, "02-b")
+
+
+def test_the_manifest_waits_for_a_notebook_that_is_rewriting_it(tmp_path):
+    import fcntl
+    import multiprocessing
+    import os
+
+    (tmp_path / "01_a.txt").write_text("a")
+    (tmp_path / "MANIFEST.csv").write_text("file,sha256,notebook,caption\n01_a.txt,x,01-a,kept\n")
+    lock = os.open(tmp_path, os.O_RDONLY)
+    fcntl.flock(lock, fcntl.LOCK_EX)  # as notebook 01 holds it while it rewrites the manifest
+    worker = multiprocessing.get_context("spawn").Process(target=_write_one_row, args=(str(tmp_path),))
+    worker.start()
+    worker.join(timeout=5.0)  # a spawned process needs a moment to import
+    assert worker.is_alive(), "notebook 02 rewrote the manifest while notebook 01 held it"
+    os.close(lock)
+    worker.join(timeout=60)
+    assert worker.exitcode == 0
+    rows = (tmp_path / "MANIFEST.csv").read_text().splitlines()[1:]
+    assert [row.split(",")[0] for row in rows] == ["01_a.txt", "02_page.html"]

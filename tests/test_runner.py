@@ -96,3 +96,9 @@ def test_make_passes_paths_with_spaces_dollars_and_backticks_literally_and_runs_
     assert run.returncode != 0
     assert f"no readable documents in corpus folder {corpus}: the files are written in German" in run.stderr
     assert not list(tmp_path.rglob("pwned*")) and not list(ROOT.glob("pwned*")) and not outdir.exists()
+
+
+def test_notebooks_01_and_02_run_side_by_side_and_the_rest_in_order():
+    runner = _runner()
+    assert [[s.name[:2] for s in stage] for stage in runner.stages(SCRIPTS)] == [["01", "02"], ["03"], ["04"]]
+    assert [[s.name[:2] for s in stage] for stage in runner.stages(SCRIPTS[1:])] == [["02"], ["03"], ["04"]]

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import argparse
 import ast
+import asyncio
+import atexit
 import os
 import re
 import shutil
@@ -40,6 +42,7 @@ from nbclient.exceptions import CellExecutionError
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 SNAPSHOT = ".run-snapshot"  # folder (inside the output folder) holding the previous set during a run
+TOGETHER = (("01", "02"),)  # notebooks that read nothing the other writes: run side by side, one kernel each
 NEUTRAL = {"N_JOBS", "CACHE_DIR", "REUSE"}  # parameters that change how a result is reached, never the result
 SEED_PROSE = "seed-prose"  # tag of markdown cells whose interpretation was written for the seed corpus
 SEEDS = ROOT / "seeds"
@@ -197,8 +200,19 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def run(script: Path, target: Path, params: dict[str, object], timeout: int) -> float:
-    """Execute one notebook into ``target``; return the seconds it took."""
+def stages(scripts: list[Path]) -> list[list[Path]]:
+    """The scripts in run order, grouped: the notebooks of one group run side by side (``TOGETHER``)."""
+    groups: list[list[Path]] = []
+    for script in scripts:
+        if groups and any({script.name[:2], groups[-1][0].name[:2]} <= set(pair) for pair in TOGETHER):
+            groups[-1].append(script)
+        else:
+            groups.append([script])
+    return groups
+
+
+async def run(script: Path, target: Path, params: dict[str, object], timeout: int) -> float:
+    """Execute one notebook into ``target`` in its own kernel; return the seconds it took."""
     nb = build(script, params)
     start = time.perf_counter()
     client = NotebookClient(
@@ -206,20 +220,49 @@ def run(script: Path, target: Path, params: dict[str, object], timeout: int) -> 
         resources={"metadata": {"path": str(script.parent)}},
     )
     try:
-        client.execute()
-    except CellExecutionError:
+        await client.async_execute()
+    except CellExecutionError as exc:
+        exc.notebook = script.stem  # type: ignore[attr-defined]
         write(nb, target.with_name(f"{target.stem}.failed.ipynb"))  # the error, where the user can open it
         raise
-    finally:  # on an interrupt too: never leave a kernel running
+    finally:  # on an interrupt or a failure beside it too: never leave a kernel running
+        atexit.unregister(client._cleanup_kernel)  # nbclient's exit hook, left behind when a start is cancelled
         if client.km is not None and client.km.has_kernel:
             try:
-                client.km.shutdown_kernel(now=True)
+                await client.km.shutdown_kernel(now=True)
             except Exception:  # the kernel is already gone: nothing left to stop
                 pass
     if params and set(params) <= NEUTRAL:  # store the notebook as a run without the overrides would be
         nb = without_injected(nb)
     write(nb, target)
     return time.perf_counter() - start
+
+
+class _OwnSignals(asyncio.SelectorEventLoop):
+    """An event loop that leaves SIGINT and SIGTERM to the runner: nbclient would otherwise install handlers
+    that only stop its kernel (and put back the default ones afterwards), so the restore would never run."""
+
+    def add_signal_handler(self, sig: int, callback: object, *args: object) -> None:
+        raise RuntimeError("the runner handles signals itself")
+
+    def remove_signal_handler(self, sig: int) -> bool:
+        raise RuntimeError("the runner handles signals itself")
+
+
+async def run_stage(stage: list[Path], folder: Path, params: dict[str, object], timeout: int) -> None:
+    """Run one group of notebooks side by side; the first failure stops the others."""
+
+    async def one(script: Path) -> None:
+        target = folder / f"{script.stem}.ipynb"
+        print(f"running {script.stem} ...", flush=True)
+        seconds = await run(script, target, params, timeout)
+        target.with_name(f"{target.stem}.failed.ipynb").unlink(missing_ok=True)
+        shown = target.relative_to(ROOT) if target.is_relative_to(ROOT) else target
+        print(f"  done {script.stem} in {seconds:.1f} s -> {shown}", flush=True)
+
+    async with asyncio.TaskGroup() as group:
+        for script in stage:
+            group.create_task(one(script))
 
 
 def write(nb: nbformat.NotebookNode, target: Path) -> None:
@@ -331,20 +374,19 @@ def _main(argv: list[str] | None = None) -> int:
     threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
     snapshot(base, folders)
     total = time.perf_counter()
-    script = scripts[0] if scripts else None
+    stage: list[Path] = []
     try:
-        for script in scripts:
-            target = folders[2] / f"{script.stem}.ipynb"
-            print(f"running {script.stem} ...", flush=True)
-            seconds = run(script, target, params, args.timeout)
-            target.with_name(f"{target.stem}.failed.ipynb").unlink(missing_ok=True)
-            shown = target.relative_to(ROOT) if target.is_relative_to(ROOT) else target
-            print(f"  done in {seconds:.1f} s -> {shown}", flush=True)
-    except BaseException as exc:
+        for stage in stages(scripts):
+            with asyncio.Runner(loop_factory=_OwnSignals) as loop:
+                loop.run(run_stage(stage, folders[2], params, args.timeout))
+    except BaseException as caught:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the restore short
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         restore(base)
-        name = script.stem if script else "start"
+        exc = caught
+        while isinstance(exc, BaseExceptionGroup):  # a failure inside a group of notebooks run side by side
+            exc = exc.exceptions[0]
+        name = getattr(exc, "notebook", " and ".join(s.stem for s in stage) or "start")
         if _STOPPED or isinstance(exc, KeyboardInterrupt):
             print(f"stopped ({_STOPPED[0] if _STOPPED else 'SIGINT'}) during {name}: the previous outputs were "
                   "restored", file=sys.stderr)
@@ -352,7 +394,7 @@ def _main(argv: list[str] | None = None) -> int:
         lines = [ln for ln in _ANSI.sub("", str(exc)).splitlines() if ln.strip()]
         message = lines[-1] if lines else type(exc).__name__
         if isinstance(exc, CellExecutionError):
-            failed = folders[2] / f"{script.stem}.failed.ipynb"
+            failed = folders[2] / f"{name}.failed.ipynb"
             print(f"FAILED {name}: {message}\n  the notebook with its error: {failed}\n"
                   "  the previous outputs were restored", file=sys.stderr)
         else:
