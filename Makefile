@@ -8,6 +8,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 BOOT_PYTHON ?= $(shell command -v python3.11 || command -v python3)
 NOTEBOOK_ARGS ?=
+# CORPUS, OUTDIR and NO_CACHE are never exported as they are: make would expand them (running any $(shell ...)
+# in a path); the figures target passes their unexpanded text to the runner instead
+unexport CORPUS OUTDIR NO_CACHE
 
 ifneq ($(strip $(VIRTUAL_ENV)$(CONDA_PREFIX)),)
   PYTHON := python
@@ -29,17 +32,14 @@ help:
 	@awk '/^## /{doc=substr($$0,4); next} /^[a-zA-Z_.-]+:/{if(doc){split($$1,t,":"); printf "  make %-10s %s\n", t[1], doc}; doc=""}' $(MAKEFILE_LIST)
 
 ## Execute every notebook in order (headless) and rewrite figures/ and results/ [CORPUS=dir OUTDIR=dir NO_CACHE=1]
+figures: export CORPUS_DIR := $(value CORPUS)
+figures: export OUTPUT_DIR := $(value OUTDIR)
+figures: export CORPUS_UTILS_NO_CACHE := $(filter-out 0,$(value NO_CACHE))
 figures: $(ENV)
-ifneq ($(strip $(CORPUS)),)
-ifeq ($(strip $(OUTDIR)),)
-	@echo 'CORPUS=... needs OUTDIR=<folder> too, so that the committed figures/ and results/ stay untouched'; exit 2
-endif
-endif
-	@# CORPUS and OUTDIR reach the runner through the environment, quoted, so that spaces, quotes and
-	@# backticks in a path are never split or run by the shell
-	@# NO_CACHE=1 recomputes everything and reads no cache entry (tokens, sweep, ensemble, model comparison)
-	CORPUS_DIR='$(subst ','\'',$(value CORPUS))' OUTPUT_DIR='$(subst ','\'',$(value OUTDIR))' \
-	  CORPUS_UTILS_NO_CACHE='$(filter-out 0,$(NO_CACHE))' $(PYTHON) tools/run_notebooks.py --from-env $(NOTEBOOK_ARGS)
+	@# CORPUS and OUTDIR reach the runner through the environment, unexpanded: spaces, quotes, `$$`, backticks
+	@# and newlines in a path are never split, expanded or run by make or the shell. The runner refuses a
+	@# CORPUS without an OUTDIR. NO_CACHE=1 recomputes everything and reads no cache entry.
+	$(PYTHON) tools/run_notebooks.py --from-env $(NOTEBOOK_ARGS)
 
 ## Run all tests: lint, pytest on tests/ and nbval (strict) on every notebook
 test: $(ENV) lint

@@ -169,8 +169,10 @@ def cached_frame(path: str | Path | None, key: str, compute: Callable[[], pd.Dat
         except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
             text, table = "", pd.DataFrame()
             warnings.warn(f"{path}: cached table ignored and recomputed ({exc})", CorpusWarning, stacklevel=2)
-        if "inputs" in table and len(table) and set(table["inputs"].astype(str)) == {key}:
-            problem = frame_problem(text)
+        keys = set(table["inputs"].dropna().astype(str)) if "inputs" in table else set()
+        if text and not (keys and key not in keys):  # silent only when the table is for other inputs
+            problem = frame_problem(text) or ("" if keys == {key} and table["inputs"].notna().all()
+                                              else "rows for other inputs, or a row cut off")
             if not problem:
                 return table.drop(columns="content")
             warnings.warn(f"{path}: cached table ignored and recomputed ({problem})", CorpusWarning, stacklevel=2)

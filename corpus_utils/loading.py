@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import warnings
 from collections.abc import Iterator
@@ -97,6 +99,9 @@ def _decode(data: bytes) -> tuple[str, str, str]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "utf-16", "decoded as UTF-16 (byte-order mark found)"
     if b"\x00" in data:
+        if max(data[0::2].count(0), data[1::2].count(0)) > 0.4 * len(data) / 2:
+            raise ValueError("UTF-16 without a byte-order mark, or binary (NUL at every other byte): save it as "
+                             "UTF-8")
         raise ValueError("binary file (contains NUL bytes)")
     try:
         return data.decode("utf-8-sig"), "utf-8", ""
@@ -137,14 +142,22 @@ def _corpus_files(path: str | Path) -> list[Path]:
 def ignored_entries(path: str | Path) -> list[FileStatus]:
     """What the loader does not read in a corpus folder (subfolders, other file types; not metadata.csv)."""
     rows = []
-    for entry in _entries(Path(path)):
+    folder = Path(path)
+    entries = _entries(folder)  # a CorpusError for a folder that cannot be read
+    hidden = sorted(p for p in folder.iterdir() if p.name.startswith(".") and p.suffix.lower() == ".txt")
+    for entry in hidden:
+        rows.append(FileStatus(entry.name, "ignored", "hidden file (its name starts with a dot): not read"))
+    for entry in entries:
         if entry.suffix.lower() == ".txt" or entry.name == METADATA:
             continue
-        if entry.is_dir():
+        if entry.name.lower() == METADATA:
+            rows.append(FileStatus(entry.name, "ignored", f"not read as metadata: the file must be called {METADATA}"))
+        elif entry.is_dir():
             rows.append(FileStatus(f"{entry.name}/", "ignored", "subfolder: only .txt files directly in the "
                                    "corpus folder are read (move or link its files up to include them)"))
         else:
-            kind = f"{entry.suffix} file" if entry.suffix else "file without extension"
+            suffix = entry.suffix if entry.suffix.strip() == entry.suffix else repr(entry.suffix)
+            kind = f"{suffix} file" if entry.suffix else "file without extension"
             rows.append(FileStatus(entry.name, "ignored", f"{kind}: only .txt files are read (rename it to .txt "
                                    "to include it)"))
     return rows
@@ -152,8 +165,10 @@ def ignored_entries(path: str | Path) -> list[FileStatus]:
 
 def _read(file: Path) -> tuple[RawDocument | None, FileStatus]:
     """Read one file; return the document (or None when skipped) and its status."""
+    if file.is_symlink() and not file.exists():
+        return None, FileStatus(file.name, "skipped", "broken link (its target does not exist)")
     if not file.is_file():  # a pipe, socket or device would block or never end: never opened
-        return None, FileStatus(file.name, "skipped", "not a regular file")
+        return None, FileStatus(file.name, "skipped", "not a regular file (a folder, pipe or device)")
     target = file.resolve()
     if file.is_symlink() and target.parent == file.parent.resolve() and target.suffix.lower() == ".txt":
         return None, FileStatus(file.name, "skipped", f"link to {target.name}, which is loaded itself")
@@ -177,6 +192,25 @@ def _read(file: Path) -> tuple[RawDocument | None, FileStatus]:
         return None, FileStatus(file.name, "skipped", f"{note}; {foreign}" if note else foreign, encoding, language)
     status = "loaded with warning" if note else "loaded"
     return RawDocument(file.name, file.stem, text, encoding), FileStatus(file.name, status, note, encoding)
+
+
+_LOADS: dict[tuple[str, int, int], bool] = {}  # (file, mtime, size) -> loads: each file is judged once
+
+
+def loaded_ids(path: str | Path) -> list[str]:
+    """The doc_ids of the files of a corpus folder that load (not skipped), in name order, without warnings."""
+    ids = []
+    for file in _corpus_files(path):
+        try:
+            stat = file.stat()
+            key = (str(file.absolute()), stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            continue  # a broken link or a file gone meanwhile: it does not load
+        if key not in _LOADS:
+            _LOADS[key] = _read(file)[0] is not None
+        if _LOADS[key]:
+            ids.append(file.stem)
+    return ids
 
 
 def scan_corpus(path: str | Path = "seeds") -> list[tuple[RawDocument | None, FileStatus]]:
@@ -351,24 +385,40 @@ def load_paragraphs(path: str | Path = "seeds") -> pd.DataFrame:
 
 
 def _read_metadata(meta_file: Path) -> pd.DataFrame:
-    """Read metadata.csv as text; a malformed file is a CorpusError naming the file and the line."""
+    """Read metadata.csv as text; a malformed file is a CorpusError naming the file and the line (a row with
+    more fields than the header, an unclosed quote), as is one that is not a readable UTF-8 file."""
+    if not meta_file.is_file():  # a folder, pipe or device: never opened (a pipe would block)
+        raise CorpusError(f"{meta_file}: not a regular file (expected a CSV file with a doc_id column)")
     try:
-        return pd.read_csv(meta_file, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except pd.errors.ParserError as exc:
-        line = re.search(r"line (\d+)", str(exc))
-        where = f", line {line.group(1)}" if line else ""
-        raise CorpusError(f"{meta_file}{where}: malformed CSV ({str(exc).splitlines()[0]})") from None
+        text = meta_file.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CorpusError(f"{meta_file}: not UTF-8 text (byte {exc.start})") from None
-    except pd.errors.EmptyDataError:
-        raise CorpusError(f"{meta_file}: empty file (expected a header with doc_id)") from None
+    except OSError as exc:
+        raise CorpusError(f"{meta_file}: cannot be read ({exc.strerror})") from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                rows.append((reader.line_num, row))
+    except csv.Error as exc:
+        raise CorpusError(f"{meta_file}, line {reader.line_num}: malformed CSV ({exc}; a quote left open?)") from None
+    if not rows:
+        raise CorpusError(f"{meta_file}: empty file (expected a header with doc_id)")
+    header = rows[0][1]
+    for line, row in rows[1:]:
+        if len(row) > len(header):
+            raise CorpusError(f"{meta_file}, line {line}: malformed CSV ({len(row)} fields, the header has "
+                              f"{len(header)})")
+    return pd.DataFrame([row + [""] * (len(header) - len(row)) for _, row in rows[1:]], columns=header, dtype=str)
 
 
 @user_facing
 @stage("load+clean")
 def load_metadata(path: str | Path = "seeds") -> pd.DataFrame:
-    """The optional ``metadata.csv`` of a corpus folder (doc_id, label, ...); labels default to doc_id."""
-    docs = [file.stem for file in _corpus_files(path)]
+    """The optional ``metadata.csv`` of a corpus folder (doc_id, label, ...) for the documents that load (a
+    skipped file is not a document); labels default to doc_id."""
+    docs = loaded_ids(path)
     meta_file = Path(path) / METADATA
     meta = pd.DataFrame({"doc_id": docs})
     if meta_file.exists():
@@ -383,8 +433,8 @@ def load_metadata(path: str | Path = "seeds") -> pd.DataFrame:
                 extra = extra.drop_duplicates("doc_id")
             unknown = sorted(set(extra["doc_id"]) - set(docs))
             if unknown:
-                warnings.warn(f"{meta_file}: doc_id without a file in the corpus, ignored: {', '.join(unknown)}",
-                              CorpusWarning, stacklevel=2)
+                warnings.warn(f"{meta_file}: doc_id without a file in the corpus that loads, ignored: "
+                              f"{', '.join(unknown)}", CorpusWarning, stacklevel=2)
             meta = meta.merge(extra, on="doc_id", how="left")
     if "label" not in meta.columns:
         meta["label"] = meta["doc_id"]

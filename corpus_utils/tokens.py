@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import warnings
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from . import caching
+from .errors import CorpusWarning
 from .profiling import stage
 
 _PLAIN_WORD_RE = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*")
@@ -271,7 +273,10 @@ def unit_runs(texts: Iterable[str], stopwords: frozenset[str] | None = None, n_j
         chunks = [(texts[i : i + size], stop) for i in range(0, len(texts), size)]
         runs = [unit for part in caching.pool_map(_runs_of, chunks, n_jobs) for unit in part]
     if path is not None:  # atomic, with a digest of its content: a cut or altered entry is found and recomputed
-        caching.write_entry(path, key, runs)
+        try:
+            caching.write_entry(path, key, runs)
+        except OSError as exc:  # a full or read-only cache folder slows the next run down, it does not stop this one
+            warnings.warn(f"{exc.strerror}; the tokens are not cached, the run goes on", CorpusWarning, stacklevel=2)
     return runs
 
 

@@ -45,13 +45,16 @@ SEEDS_RUN = notebook.is_seed_corpus(CORPUS)  # the prose tagged seed-prose descr
 
 # %% [markdown]
 # ## 1. The files
-# Every `.txt` file of the folder is read as UTF-8 (with or without byte-order mark); a file that is empty,
-# binary or undecodable is left out with a `CorpusWarning` naming it, and the table below records it.
+# Every `.txt` file directly in the folder is read: as UTF-8 (with or without byte-order mark), as UTF-16
+# with a byte-order mark, or in the legacy encoding that charset-normalizer detects (named, with any doubt). A
+# file that is empty, binary, undecodable or not in English is left out with a `CorpusWarning` naming it; the
+# table below records every file, and the subfolders and other files that are not read.
 
 # %%
 report = cu.corpus_report(CORPUS)
 if SEEDS_RUN:
-    assert len(report) == 3 and (report["status"] == "loaded").all() and (report["encoding"] == "utf-8").all()
+    assert len(report) == 3 and (report["status"] == "loaded").all() and (report["encoding"] == "utf-8").all(), \
+        "seeds/ no longer holds the three committed articles as they were: restore it (git checkout seeds)"
 report
 
 # %% [markdown] tags=["seed-prose"]

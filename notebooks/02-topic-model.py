@@ -130,8 +130,8 @@ print(f"modelled: {', '.join(vocabs)}" if vocabs else "not modelled")
 # texts, the paragraphs, for both units), **stability** (its average Jaccard agreement with every other
 # seed's run, topics matched with the Hungarian algorithm; Greene, O'Callaghan & Cunningham 2014) and
 # **exclusivity** (stm's: FREX summed over a topic's top-10 terms, at most 10). The fits use small online
-# batches (about 50 updates per pass; `topics.lda_chunksize`): with one batch per pass, as before, a corpus
-# this small got ten updates in all and runs disagreed at random. The table is keyed by all its inputs
+# batches (about 50 updates per pass; `topics.lda_chunksize`): with one batch per pass, as before, the seed
+# corpus got ten updates in all and runs disagreed at random. The table is keyed by all its inputs
 # and by the code that computes it (column `inputs`) and is refitted whenever any of them changes.
 
 # %%
@@ -399,7 +399,8 @@ print(f"Consensus of {N_RUNS} runs: every topic recurs in at least {robustness['
       f"single runs {ens.run_ari():.2f}.")
 print(f"Article identity: NMI {article_nmi:.2f}.")
 if test:
-    print(f"Articles differ in topic mix: eta squared {test['eta_squared']:.2f}, permutation p {test['p_value']:.4f}.")
+    print(f"Difference in topic mix between the compared groups: eta squared {test['eta_squared']:.2f}, "
+          f"permutation p {test['p_value']:.4f}.")
 
 # %% [markdown] tags=["seed-prose"]
 # What we see: each article gives each topic between two fifths and three fifths of its paragraphs, and the

@@ -127,7 +127,7 @@ print("share of sections where each frame's indicators fire:", fired.round(2).to
 # Mean frame score per article with 95% **block bootstrap** intervals (runs of `BLOCK` neighbouring sections
 # resampled together within each article, so dependence between neighbours widens the interval), a
 # permutation test of whether the profiles differ at all (eta squared: share of the variance between
-# articles), and, per article and frame, the difference from the other two with a two-sided permutation
+# articles), and, per article and frame, the difference from the other articles with a two-sided permutation
 # p-value, adjusted over all article x frame tests (Benjamini-Hochberg `q_value` and Holm `p_holm`).
 
 # %%
@@ -165,12 +165,13 @@ if comparable:
 # %% [markdown]
 # What we see: the overall test says whether the articles' profiles differ at all; the table lists the
 # article x frame differences that survive the false-discovery correction, with their rates (hits per 100
-# words) in the article and in the other two. A difference that is large but rests on a few sections can
+# words) in the article and in the other articles. A difference that is large but rests on a few sections can
 # fail the correction: whether it is detectable depends on how much the frame varies between sections.
 
 # %% [markdown]
-# **Function mix.** What the sections of each article do, by the dictionary and by the reference coding
-# (read here ahead of its validation in section 8; it was made by AI runs, not people):
+# **Function mix.** What the sections of each article do, by the dictionary and, where the corpus has one, by
+# the reference coding (read here ahead of its validation in section 8; for the seeds it was made by AI runs,
+# not people):
 
 # %%
 sources = {"dictionary": functions["function"]}
@@ -186,7 +187,7 @@ mix.round(2)
 
 # %% [markdown]
 # ## 4. Keyness: the words that set each article apart
-# Each article against the other two, on content lemmas with phrases (general stopwords removed, corpus
+# Each article against the other articles, on content lemmas with phrases (general stopwords removed, corpus
 # stopwords kept, since they are what we compare): the signed Rayson-Garside log-likelihood G2 and
 # Hardie's log ratio (`corpus_utils.keyness`), a Benjamini-Hochberg q-value over all the terms of the
 # article, and Gries' DP, the dispersion of the term over the article's sections (near 1: one section
@@ -336,6 +337,8 @@ links.assign(topic=links["left"].map(topic_names)).sort_values("p_value").head(4
 
 # %% [markdown]
 # ## 8. Validation
+
+# %% [markdown] tags=["seed-prose"]
 # **The reference coding and who made it.** Every section was coded blind: in a packet that shuffles the
 # sections under opaque codes and hides which article each comes from (`validation/blind/coding_packet.md`),
 # with a primary frame (or *none / other*), a function (or *none / other*) and a 0-3 salience rating for
@@ -365,7 +368,7 @@ if old:
     print("blind reference against the earlier coding that showed article labels (share of sections with the "
           f"same code): {blind_vs_open}")
 
-# %% [markdown]
+# %% [markdown] tags=["seed-prose"]
 # **What generalises.** The tuned dictionary's accuracy on these sections is in-sample, since its
 # indicators were written after reading them. Beside it: (a) a frozen *definitions-only* dictionary whose
 # indicators are the content words of each frame's definition, nothing read from the corpus; (b) a
@@ -466,12 +469,16 @@ if coding:
 # %%
 hits = audit.kwic(sections, masked=masked)
 indicators = audit.indicator_table(hits, sections, gold)
-print(f"{len(hits)} hits of {len(indicators)} indicators; "
-      f"{int(indicators.get('misfires', pd.Series(dtype=bool)).sum())} flagged as misfiring")
+print(f"{len(hits)} hits of {len(indicators)} indicators; " + (
+    f"{int(indicators['misfires'].sum())} flagged as misfiring" if "misfires" in indicators
+    else "no reference coding, so no precision and no misfire flags"))
 indicators[indicators["misfires"]] if "misfires" in indicators else indicators.head(10)
 
 # %%
-hits[hits["indicator"] == indicators.sort_values("hits", ascending=False)["indicator"].iloc[0]].head(5)
+if len(indicators):  # the keyword-in-context lines of the indicator with the most hits
+    display(hits[hits["indicator"] == indicators.sort_values("hits", ascending=False)["indicator"].iloc[0]].head(5))
+else:
+    print("no indicator of the codebook occurs in this corpus: nothing to show in context")
 
 # %% [markdown] tags=["seed-prose"]
 # What we see: the misfiring indicators are words that occur in most sections of this genre whatever the

@@ -141,7 +141,7 @@ fig
 if len(table["keyness"]):
     fig = plots.plot_keyness(table["keyness"], labels, n=TOP_TERMS)
     plots.save_figure(fig, "fig07_keyness", FIGURES,
-                      "Most distinctive terms of each article against the other two (signed log-likelihood G2).")
+                      "Most distinctive terms of each article against the others (signed log-likelihood G2).")
     display(fig)
 else:
     print("one group of documents: no keyness comparison")

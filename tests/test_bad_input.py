@@ -176,3 +176,47 @@ def test_a_folder_with_no_txt_file_names_what_it_found(make_corpus):
     folder = make_corpus({"notes.md": "# notes"})
     with pytest.raises(cu.CorpusError, match=r"found notes\.md"):
         cu.load_corpus(folder)
+
+
+def test_skipped_files_are_not_counted_as_documents_or_groups(make_corpus):
+    files = {f"{name}.txt": ARTICLE.replace("Short", name) for name in ("a", "b", "c")}
+    files.update({f"empty{i}.txt": b"" for i in range(6)})
+    folder = make_corpus(files)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert list(cu.doc_labels(folder)) == ["a", "b", "c"]
+        assert cu.doc_groups(folder) == {"a": "a", "b": "b", "c": "c"}  # three documents compared, not one group
+
+
+@pytest.mark.parametrize(("content", "match"), [
+    ('doc_id,label\na,"one\nb,two\n', r"metadata\.csv, line \d+: malformed CSV"),
+    ("doc_id,label\na,one,extra,more\n", r"metadata\.csv, line 2: malformed CSV \(4 fields, the header has 2\)"),
+])
+def test_metadata_problems_name_the_file_and_the_line(make_corpus, content, match):
+    folder = make_corpus({"a.txt": ARTICLE, "metadata.csv": content})
+    with pytest.raises(cu.CorpusError, match=match):
+        cu.doc_labels(folder)
+
+
+def test_a_metadata_pipe_or_folder_is_a_corpus_error_without_hanging(make_corpus):
+    import os
+
+    folder = make_corpus({"a.txt": ARTICLE})
+    os.mkfifo(folder / "metadata.csv")
+    with pytest.raises(cu.CorpusError, match="not a regular file"):
+        cu.doc_labels(folder)
+    (folder / "metadata.csv").unlink()
+    (folder / "metadata.csv").mkdir()
+    with pytest.raises(cu.CorpusError, match="not a regular file"):
+        cu.doc_labels(folder)
+
+
+def test_hidden_and_misnamed_files_are_reported_with_a_reason(make_corpus):
+    folder = make_corpus({"a.txt": ARTICLE, ".draft.txt": ARTICLE, "Metadata.csv": "doc_id,label\na,A\n",
+                          "b.txt": ARTICLE.encode("utf-16-le")})
+    (folder / "gone.txt").symlink_to(folder / "nowhere.txt")
+    report = cu.corpus_report(folder).set_index("file")["reason"]
+    assert "hidden file" in report[".draft.txt"]
+    assert "must be called metadata.csv" in report["Metadata.csv"]
+    assert "UTF-16 without a byte-order mark" in report["b.txt"]
+    assert "broken link" in report["gone.txt"]

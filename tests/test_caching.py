@@ -79,3 +79,33 @@ def test_no_cache_reads_no_entry_and_recomputes(tmp_path, monkeypatch):
     tokens.unit_runs(TEXTS, cache_dir=tmp_path)
     recomputed = caching.cached_frame(tmp_path / "t.csv", "abc", lambda: pd.DataFrame({"x": [2], "inputs": "abc"}))
     assert calls[0] == 1 and recomputed["x"].tolist() == [2]
+
+
+@pytest.mark.parametrize("cut", [0.5, 0.03, 0.9], ids=["mid-row", "inside-the-header", "last-row"])
+def test_a_cached_table_cut_anywhere_is_reported_and_recomputed(tmp_path, cut):
+    path = tmp_path / "sweep.csv"
+    table = pd.DataFrame({"k": range(10), "score": [i / 7 for i in range(10)], "inputs": "abc"})
+    caching.cached_frame(path, "abc", lambda: table)
+    text = path.read_text()
+    path.write_text(text[: int(len(text) * cut)])
+    with pytest.warns(CorpusWarning, match=r"sweep\.csv: cached table ignored and recomputed"):
+        caching.cached_frame(path, "abc", lambda: table)
+
+
+def test_a_table_for_other_inputs_is_recomputed_without_a_warning(tmp_path):
+    path = tmp_path / "sweep.csv"
+    caching.cached_frame(path, "old", lambda: pd.DataFrame({"k": [1], "inputs": "old"}))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        again = caching.cached_frame(path, "new", lambda: pd.DataFrame({"k": [2], "inputs": "new"}))
+    assert again["k"].tolist() == [2]
+
+
+def test_a_cache_folder_that_cannot_be_written_slows_the_run_but_does_not_stop_it(tmp_path, monkeypatch):
+    def full(path, data):
+        raise OSError(28, f"could not write {path}: No space left on device")
+
+    monkeypatch.setattr(caching, "atomic_write", full)
+    with pytest.warns(CorpusWarning, match="No space left on device; the tokens are not cached, the run goes on"):
+        runs = tokens.unit_runs(TEXTS, cache_dir=tmp_path)
+    assert runs and not list(tmp_path.iterdir())

@@ -102,3 +102,29 @@ def test_notebooks_01_and_02_run_side_by_side_and_the_rest_in_order():
     runner = _runner()
     assert [[s.name[:2] for s in stage] for stage in runner.stages(SCRIPTS)] == [["01", "02"], ["03"], ["04"]]
     assert [[s.name[:2] for s in stage] for stage in runner.stages(SCRIPTS[1:])] == [["02"], ["03"], ["04"]]
+
+
+def test_metadata_warnings_reach_the_console_summary_and_a_bad_metadata_file_stops_the_run(make_corpus, tmp_path,
+                                                                                           capsys):
+    runner = _runner()
+    folder = make_corpus({"a.txt": ARTICLE, "metadata.csv": "doc_id,label\na,A\na,B\nzz,ghost\n"})
+    error, notes = runner.check_corpus(folder)
+    text = runner.summary(folder, notes, tmp_path)
+    assert error == "" and text.splitlines()[0].endswith("2 metadata warnings")
+    assert "metadata.csv: doc_id listed more than once, first row kept: a" in text
+    (folder / "metadata.csv").write_text("doc_id,label\na,A,extra\n")
+    assert runner.main(["--corpus", str(folder), "--outdir", str(tmp_path / "out")]) == 2
+    assert "metadata.csv, line 2: malformed CSV" in capsys.readouterr().err
+
+
+def test_a_corpus_given_as_a_parameter_needs_an_outdir_like_any_other(make_corpus, capsys):
+    folder = make_corpus({"a.txt": ARTICLE})
+    assert _runner().main(["--param", f"CORPUS={folder}", "--only", "01"]) == 2
+    assert "needs OUTDIR" in capsys.readouterr().err
+
+
+def test_an_outdir_that_is_a_file_is_refused_with_a_message(make_corpus, tmp_path, capsys):
+    folder = make_corpus({"a.txt": ARTICLE})
+    (tmp_path / "afile").write_text("x")
+    assert _runner().main(["--corpus", str(folder), "--outdir", str(tmp_path / "afile")]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err

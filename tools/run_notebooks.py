@@ -44,6 +44,7 @@ NOTEBOOKS = ROOT / "notebooks"
 SNAPSHOT = ".run-snapshot"  # folder (inside the output folder) holding the previous set during a run
 TOGETHER = (("01", "02"),)  # notebooks that read nothing the other writes: run side by side, one kernel each
 NEUTRAL = {"N_JOBS", "CACHE_DIR", "REUSE"}  # parameters that change how a result is reached, never the result
+KEYED = {"k_selection.csv", "topic_ensemble.json", "topic_models.csv"}  # caches that carry their inputs' key
 SEED_PROSE = "seed-prose"  # tag of markdown cells whose interpretation was written for the seed corpus
 SEEDS = ROOT / "seeds"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -101,6 +102,15 @@ def snapshot(base: Path, folders: list[Path]) -> Path:
     return keep
 
 
+def clear_outputs(folders: list[Path]) -> None:
+    """Remove the outputs of an earlier run from an OUTDIR before a full run, so that no figure or table of
+    another corpus is left beside this run's (the keyed caches stay: they check their own inputs)."""
+    for folder in folders:
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            if _output(path) and path.name not in KEYED:
+                path.unlink()
+
+
 def restore(base: Path) -> bool:
     """Put back the snapshot of an interrupted or failed run (files it added are removed); True if one was found."""
     keep = base / SNAPSHOT
@@ -123,11 +133,17 @@ def restore(base: Path) -> bool:
 
 
 def refuse_outdir(outdir: Path) -> str | None:
-    """Why ``outdir`` may not receive a run's outputs (the repository or a committed folder), or None."""
+    """Why ``outdir`` may not receive a run's outputs (the repository or a committed folder, a file, a folder
+    that cannot be created or written), or None."""
     if outdir == ROOT:
         return f"OUTDIR {outdir} is the repository itself: its committed figures/ and results/ would be overwritten"
     if outdir.is_relative_to(ROOT) and outdir.relative_to(ROOT).parts[0] in COMMITTED:
         return f"OUTDIR {outdir} is inside the committed folder {outdir.relative_to(ROOT).parts[0]}/"
+    existing = next(p for p in (outdir, *outdir.parents) if p.exists())
+    if not existing.is_dir():
+        return f"OUTDIR {outdir} is {'a file' if existing == outdir else f'under the file {existing}'}, not a folder"
+    if not os.access(existing, os.W_OK):
+        return f"OUTDIR {outdir} cannot be written ({existing} is not writable)"
     return None
 
 
@@ -282,15 +298,18 @@ def check_corpus(corpus: Path) -> tuple[str, list[str]]:
     import warnings
 
     from corpus_utils import loading
-    from corpus_utils.errors import CorpusError
+    from corpus_utils.errors import CorpusError, CorpusWarning
 
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             rows = [status for _, status in loading.scan_corpus(corpus)]
+            caught.clear()  # the files' warnings are in rows; the metadata's are kept
+            loading.load_metadata(corpus)
     except CorpusError as exc:
         return str(exc), []
     notes = [f"{r.file}: {r.status}: {r.reason}" for r in rows if r.reason]
+    notes += [f"{w.message}".replace(f"{corpus}/", "") for w in caught if issubclass(w.category, CorpusWarning)]
     if not any(r.status.startswith("loaded") for r in rows):
         return loading.nothing_readable(corpus, {r.language for r in rows if r.language}), notes
     return "", notes
@@ -301,9 +320,12 @@ def summary(corpus: Path, notes: list[str], report: Path) -> str:
     where the report is."""
     counts: dict[str, int] = {}
     for line in notes:
-        status = line.split(": ")[1]
+        parts = line.split(": ")
+        known = len(parts) > 2 and parts[1] in ("loaded with warning", "skipped", "ignored")
+        status = parts[1] if known else "metadata warning"
         counts[status] = counts.get(status, 0) + 1
-    head = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "every file loaded, no warning"
+    head = ", ".join(f"{n} {status}{'s' if n > 1 and status == 'metadata warning' else ''}"
+                     for status, n in sorted(counts.items())) or "every file loaded, no warning"
     shown = corpus.relative_to(ROOT) if corpus.is_relative_to(ROOT) else corpus
     lines = [f"corpus {shown}: {head}"] + [f"  {line}" for line in notes]
     where = report.relative_to(ROOT) if report.is_relative_to(ROOT) else report
@@ -345,19 +367,30 @@ def _main(argv: list[str] | None = None) -> int:
         args.corpus = args.corpus or os.environ.get("CORPUS_DIR", "")
         args.outdir = args.outdir or os.environ.get("OUTPUT_DIR", "")
     params = dict(parse_param(p) for p in args.param)
+    # --param CORPUS=... and --param OUTDIR=... obey the same rules as --corpus and --outdir
+    args.corpus = args.corpus or str(params.pop("CORPUS", ""))
+    args.outdir = args.outdir or str(params.pop("OUTDIR", ""))
     if args.corpus:
         if not Path(args.corpus).is_dir():
             print(f"corpus folder not found: {args.corpus}", file=sys.stderr)
             return 2
         params["CORPUS"] = str(Path(args.corpus).resolve())
     outdir = Path(args.outdir).resolve() if args.outdir else None
+    if outdir is None and not is_seeds(params):
+        print("CORPUS=... needs OUTDIR=<folder> too, so that the committed figures/ and results/ stay untouched",
+              file=sys.stderr)
+        return 2
     if outdir is not None:
         if reason := refuse_outdir(outdir):
             print(f"{reason}; choose another folder", file=sys.stderr)
             return 2
         params["OUTDIR"] = str(outdir)
     corpus = Path(str(params.get("CORPUS", SEEDS)))
-    error, notes = check_corpus(corpus)
+    try:
+        error, notes = check_corpus(corpus)
+    except KeyboardInterrupt:
+        print("stopped (SIGINT) while checking the corpus: nothing was written", file=sys.stderr)
+        return 130
     if error:
         print(f"cannot analyse this corpus: {error}", file=sys.stderr)
         for line in notes:
@@ -372,7 +405,14 @@ def _main(argv: list[str] | None = None) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, _stop)
     threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
-    snapshot(base, folders)
+    try:
+        snapshot(base, folders)
+    except OSError as exc:  # e.g. an OUTDIR under /proc, or a full disk: nothing was changed yet
+        shutil.rmtree(base / SNAPSHOT, ignore_errors=True)
+        print(f"cannot prepare the output folder {base}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    if outdir is not None and not args.only:
+        clear_outputs(folders[:2])
     total = time.perf_counter()
     stage: list[Path] = []
     try:
@@ -391,6 +431,8 @@ def _main(argv: list[str] | None = None) -> int:
             print(f"stopped ({_STOPPED[0] if _STOPPED else 'SIGINT'}) during {name}: the previous outputs were "
                   "restored", file=sys.stderr)
             return 130
+        if notes:
+            print(summary(corpus, notes, folders[2]), file=sys.stderr)
         lines = [ln for ln in _ANSI.sub("", str(exc)).splitlines() if ln.strip()]
         message = lines[-1] if lines else type(exc).__name__
         if isinstance(exc, CellExecutionError):
