@@ -62,6 +62,8 @@ class Interrupted(Exception):
     """The run was stopped by a signal (SIGINT, SIGTERM, or the parent process going away)."""
 
 
+WARM_UP = "import corpus_utils, corpus_utils.notebook, corpus_utils.plots, corpus_utils.stats, gensim, scipy.stats"
+_RUNNING: list[str] = []  # the notebooks running now (named when a run is stopped)
 _STOPPED: list[str] = []  # names of the stop signals received (the kernel client may swallow the exception)
 
 
@@ -231,14 +233,42 @@ def stages(scripts: list[Path]) -> list[list[Path]]:
     return groups
 
 
-async def run(script: Path, target: Path, params: dict[str, object], timeout: int) -> float:
-    """Execute one notebook into ``target`` in its own kernel; return the seconds it took."""
-    nb = build(script, params)
-    start = time.perf_counter()
-    client = NotebookClient(
-        nb, timeout=timeout, kernel_name="python3", record_timing=False,
+def client_for(script: Path, params: dict[str, object], timeout: int) -> NotebookClient:
+    """A notebook client for one script (its notebook built with the parameters), kernel not yet started."""
+    return NotebookClient(
+        build(script, params), timeout=timeout, kernel_name="python3", record_timing=False,
         resources={"metadata": {"path": str(script.parent)}},
     )
+
+
+async def start_kernel(client: NotebookClient) -> NotebookClient:
+    """Start the client's kernel ahead of its turn and import the suite's libraries in it, silently (no output,
+    no execution count): the notebook then finds them loaded, as a second import in a session would."""
+    client.km = client.create_kernel_manager()
+    await client.async_start_new_kernel()
+    await client.async_start_new_kernel_client()
+    msg_id = client.kc.execute(WARM_UP, silent=True, store_history=False)
+    await client.async_wait_for_reply(msg_id)
+    return client
+
+
+async def stop_kernel(client: NotebookClient) -> None:
+    """Shut the client's kernel down if it is running; never raise (the kernel may be gone already)."""
+    atexit.unregister(client._cleanup_kernel)  # nbclient's exit hook, left behind when a start is cancelled
+    try:
+        if client.kc is not None:
+            client.kc.stop_channels()
+        if client.km is not None and client.km.has_kernel:
+            await client.km.shutdown_kernel(now=True)
+    except Exception:  # the kernel is already gone: nothing left to stop
+        pass
+
+
+async def run(script: Path, target: Path, client: NotebookClient) -> float:
+    """Execute one notebook into ``target`` with ``client`` (its kernel started already or now); return the
+    seconds it took."""
+    nb = client.nb
+    start = time.perf_counter()
     try:
         await client.async_execute()
     except CellExecutionError as exc:
@@ -246,13 +276,9 @@ async def run(script: Path, target: Path, params: dict[str, object], timeout: in
         write(nb, target.with_name(f"{target.stem}.failed.ipynb"))  # the error, where the user can open it
         raise
     finally:  # on an interrupt or a failure beside it too: never leave a kernel running
-        atexit.unregister(client._cleanup_kernel)  # nbclient's exit hook, left behind when a start is cancelled
-        if client.km is not None and client.km.has_kernel:
-            try:
-                await client.km.shutdown_kernel(now=True)
-            except Exception:  # the kernel is already gone: nothing left to stop
-                pass
-    if params and set(params) <= NEUTRAL:  # store the notebook as a run without the overrides would be
+        await stop_kernel(client)
+    if any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells) and \
+            set(_injected(nb)) <= NEUTRAL:  # store the notebook as a run without the overrides would be
         nb = without_injected(nb)
     write(nb, target)
     return time.perf_counter() - start
@@ -269,13 +295,44 @@ class _OwnSignals(asyncio.SelectorEventLoop):
         raise RuntimeError("the runner handles signals itself")
 
 
-async def run_stage(stage: list[Path], folder: Path, params: dict[str, object], timeout: int) -> None:
-    """Run one group of notebooks side by side; the first failure stops the others."""
+def _injected(nb: nbformat.NotebookNode) -> list[str]:
+    """The names the injected-parameters cell sets."""
+    cell = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    return [line.split(" = ")[0] for line in cell.source.splitlines()[1:] if " = " in line]
+
+
+async def run_all(groups: list[list[Path]], folder: Path, params: dict[str, object], timeout: int) -> None:
+    """Run the groups in order, the notebooks of a group side by side; while a group runs, the kernels of the
+    next one start, so they are ready when its turn comes. Kernels never used are shut down."""
+    ahead: dict[str, asyncio.Task[NotebookClient]] = {}
+    try:
+        for k, stage in enumerate(groups):
+            for script in groups[k + 1] if k + 1 < len(groups) else []:
+                ahead[script.stem] = asyncio.create_task(start_kernel(client_for(script, params, timeout)))
+            await run_stage(stage, folder, params, timeout, ahead)
+    finally:
+        for task in ahead.values():
+            if not task.done():
+                task.cancel()
+            try:
+                await stop_kernel(await task)
+            except BaseException:  # cancelled or failed to start: nothing is running
+                pass
+
+
+async def run_stage(stage: list[Path], folder: Path, params: dict[str, object], timeout: int,
+                    ahead: dict[str, asyncio.Task[NotebookClient]]) -> None:
+    """Run one group of notebooks side by side (with the kernels started ahead for them, if any); the first
+    failure stops the others."""
 
     async def one(script: Path) -> None:
         target = folder / f"{script.stem}.ipynb"
         print(f"running {script.stem} ...", flush=True)
-        seconds = await run(script, target, params, timeout)
+        _RUNNING.append(script.stem)
+        task = ahead.pop(script.stem, None)
+        client = await task if task is not None else client_for(script, params, timeout)
+        seconds = await run(script, target, client)
+        _RUNNING.remove(script.stem)
         target.with_name(f"{target.stem}.failed.ipynb").unlink(missing_ok=True)
         shown = target.relative_to(ROOT) if target.is_relative_to(ROOT) else target
         print(f"  done {script.stem} in {seconds:.1f} s -> {shown}", flush=True)
@@ -418,11 +475,11 @@ def _main(argv: list[str] | None = None) -> int:
     if outdir is not None and not args.only:
         clear_outputs(folders[:2])
     total = time.perf_counter()
-    stage: list[Path] = []
+    _RUNNING.clear()
     try:
-        for stage in stages(scripts):
-            with asyncio.Runner(loop_factory=_OwnSignals) as loop:
-                loop.run(run_stage(stage, folders[2], params, args.timeout))
+        groups = stages(scripts)
+        with asyncio.Runner(loop_factory=_OwnSignals) as loop:
+            loop.run(run_all(groups, folders[2], params, args.timeout))
     except BaseException as caught:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the restore short
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
@@ -430,7 +487,7 @@ def _main(argv: list[str] | None = None) -> int:
         exc = caught
         while isinstance(exc, BaseExceptionGroup):  # a failure inside a group of notebooks run side by side
             exc = exc.exceptions[0]
-        name = getattr(exc, "notebook", " and ".join(s.stem for s in stage) or "start")
+        name = getattr(exc, "notebook", " and ".join(_RUNNING) or "start")
         if _STOPPED or isinstance(exc, KeyboardInterrupt):
             print(f"stopped ({_STOPPED[0] if _STOPPED else 'SIGINT'}) during {name}: the previous outputs were "
                   "restored", file=sys.stderr)
