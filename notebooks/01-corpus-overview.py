@@ -14,11 +14,11 @@
 # %% [markdown]
 # # 01 · Corpus overview: what is in the corpus?
 #
-# **Question.** Before modelling how the articles frame Central Asian security, what exactly are we
+# **Question.** Before modelling how the articles frame security, what exactly are we
 # analysing? How long are the articles and their sections, what did cleaning remove, how much
 # vocabulary do they share, which multi-word expressions recur, and which actors do they name?
 #
-# **Inputs.** The `.txt` files in `CORPUS` (by default `seeds/`, three web articles from one site, read-only)
+# **Inputs.** The `.txt` files in `CORPUS` (by default `seeds/`: three web articles on Central Asian security policy from one site, read-only)
 # and the optional `metadata.csv` beside them (short labels).
 #
 # **Outputs.** `figures/01_vocabulary_overlap.{png,svg}`, `figures/01_actor_mentions.{png,svg}` (the
