@@ -482,3 +482,22 @@ def doc_groups(path: str | Path = "seeds", max_groups: int = 8) -> dict[str, str
         values = meta["group"].fillna("").where(meta["group"].fillna("") != "", "ungrouped")
         return dict(zip(meta["doc_id"], values, strict=True))
     return dict.fromkeys(meta["doc_id"], "all documents")
+
+
+def _txt_files(folder: Path) -> list[Path]:
+    """The .txt files of a folder in name order (none if it is not a readable folder)."""
+    try:
+        return sorted(p for p in folder.iterdir() if p.suffix == ".txt")
+    except OSError:
+        return []
+
+
+def is_seed_corpus(corpus: str | Path) -> bool:
+    """True when the notebook runs on the committed seeds (prose and checks describe that corpus): the seeds
+    folder itself, or a copy of it (same .txt names and bytes, e.g. in another clone)."""
+    seeds, folder = (Path(__file__).resolve().parent.parent / "seeds").resolve(), Path(corpus).resolve()
+    if folder == seeds:
+        return True
+    mine, theirs = _txt_files(folder), _txt_files(seeds)
+    return bool(theirs) and [p.name for p in mine] == [p.name for p in theirs] and all(
+        a.read_bytes() == b.read_bytes() for a, b in zip(mine, theirs, strict=True))

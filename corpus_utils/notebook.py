@@ -12,6 +12,7 @@ import pandas as pd
 
 from . import plots
 from .caching import atomic_write
+from .loading import is_seed_corpus  # the notebooks call notebook.is_seed_corpus
 
 
 def setup(outdir: str | Path, corpus: str | Path | None = None) -> tuple[Path, Path]:
@@ -77,25 +78,6 @@ def _show_figures_inline() -> None:
         return saved, {"width": round(width * scale), "height": round(height * scale)}
 
     formatter.for_type(Figure, png)
-
-
-def _txt_files(folder: Path) -> list[Path]:
-    """The .txt files of a folder in name order (none if it is not a readable folder)."""
-    try:
-        return sorted(p for p in folder.iterdir() if p.suffix == ".txt")
-    except OSError:
-        return []
-
-
-def is_seed_corpus(corpus: str | Path) -> bool:
-    """True when the notebook runs on the committed seeds (prose and checks describe that corpus): the seeds
-    folder itself, or a copy of it (same .txt names and bytes, e.g. in another clone)."""
-    seeds, folder = (Path(__file__).resolve().parent.parent / "seeds").resolve(), Path(corpus).resolve()
-    if folder == seeds:
-        return True
-    mine, theirs = _txt_files(folder), _txt_files(seeds)
-    return bool(theirs) and [p.name for p in mine] == [p.name for p in theirs] and all(
-        a.read_bytes() == b.read_bytes() for a, b in zip(mine, theirs, strict=True))
 
 
 _SKIP: dict[str, str] = {}  # the reason the following cells are skipped ("reason" key), while a skip is active

@@ -154,9 +154,12 @@ def refuse_outdir(outdir: Path) -> str | None:
 
 
 def is_seeds(params: dict[str, object]) -> bool:
-    """True when the run analyses the committed seed corpus (no CORPUS given, or CORPUS is seeds/)."""
+    """True when the run analyses the committed seed corpus (no CORPUS given, or CORPUS is seeds/ or a copy of
+    it), as the notebooks themselves decide (``corpus_utils.loading.is_seed_corpus``)."""
+    from corpus_utils.loading import is_seed_corpus
+
     corpus = params.get("CORPUS")
-    return corpus is None or Path(str(corpus)).resolve() == SEEDS.resolve()
+    return corpus is None or Path(str(corpus)).resolve() == SEEDS.resolve() or is_seed_corpus(str(corpus))
 
 
 def drop_seed_prose(nb: nbformat.NotebookNode, corpus: str) -> int:
