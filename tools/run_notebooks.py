@@ -30,6 +30,7 @@ import re
 import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -237,17 +238,23 @@ def stages(scripts: list[Path]) -> list[list[Path]]:
 
 
 def client_for(script: Path, params: dict[str, object], timeout: int) -> NotebookClient:
-    """A notebook client for one script (its notebook built with the parameters), kernel not yet started."""
-    return NotebookClient(
+    """A notebook client for one script (its notebook built with the parameters), kernel not yet started. The
+    kernel talks to the runner over Unix sockets in a private temporary folder, not over TCP: no other user of
+    the machine can connect, and the kernel does not warn about unencrypted TCP."""
+    client = NotebookClient(
         build(script, params), timeout=timeout, kernel_name="python3", record_timing=False,
         resources={"metadata": {"path": str(script.parent)}},
     )
+    client.km = client.create_kernel_manager()
+    client.km.transport = "ipc"
+    client.sockets = Path(tempfile.mkdtemp(prefix="nb-kernel-"))  # type: ignore[attr-defined]
+    client.km.ip = str(client.sockets / "ipc")  # type: ignore[attr-defined]
+    return client
 
 
 async def start_kernel(client: NotebookClient) -> NotebookClient:
     """Start the client's kernel ahead of its turn and import the suite's libraries in it, silently (no output,
     no execution count): the notebook then finds them loaded, as a second import in a session would."""
-    client.km = client.create_kernel_manager()
     await client.async_start_new_kernel()
     await client.async_start_new_kernel_client()
     msg_id = client.kc.execute(WARM_UP, silent=True, store_history=False)
@@ -265,6 +272,7 @@ async def stop_kernel(client: NotebookClient) -> None:
             await client.km.shutdown_kernel(now=True)
     except Exception:  # the kernel is already gone: nothing left to stop
         pass
+    shutil.rmtree(client.sockets, ignore_errors=True)  # type: ignore[attr-defined]  # the sockets' private folder
 
 
 async def run(script: Path, target: Path, client: NotebookClient) -> float:
