@@ -9,6 +9,12 @@ and DIR/results (the OUTDIR parameter), leaving the committed ones untouched; --
 parameter. Both become absolute paths. An OUTDIR that is the repository or inside one of its committed
 folders is refused.
 
+Before anything runs, the corpus and its metadata.csv are checked (a corpus that cannot be analysed, e.g. in
+another language, is refused with the reason); the console ends with the corpus's warnings and where the report
+is. On a corpus other than the seeds, markdown cells tagged ``seed-prose`` are replaced by a one-line note.
+Notebooks 01 and 02 run side by side (``TOGETHER``); while one group runs, the next group's kernels start and
+import the suite's libraries silently. A full run into an OUTDIR first clears an earlier run's outputs there.
+
 All or nothing: before running, the runner copies the files it may rewrite (figures/, results/ and the
 executed notebooks) into a snapshot folder; every write in the suite is itself atomic (a temporary file
 renamed into place). If a notebook fails, or the run is interrupted (Ctrl-C, SIGTERM, or the parent ``make``
@@ -244,7 +250,9 @@ def client_for(script: Path, params: dict[str, object], timeout: int) -> Noteboo
     client = NotebookClient(
         build(script, params), timeout=timeout, kernel_name="python3", record_timing=False,
         resources={"metadata": {"path": str(script.parent)}},
+        shutdown_kernel="immediate",  # every output has arrived when a notebook ends; on a stop, no kernel lingers
     )
+    client.without_injected = bool(params) and set(params) <= NEUTRAL  # type: ignore[attr-defined]
     client.km = client.create_kernel_manager()
     client.km.transport = "ipc"
     client.sockets = Path(tempfile.mkdtemp(prefix="nb-kernel-"))  # type: ignore[attr-defined]
@@ -288,8 +296,7 @@ async def run(script: Path, target: Path, client: NotebookClient) -> float:
         raise
     finally:  # on an interrupt or a failure beside it too: never leave a kernel running
         await stop_kernel(client)
-    if any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells) and \
-            set(_injected(nb)) <= NEUTRAL:  # store the notebook as a run without the overrides would be
+    if client.without_injected:  # type: ignore[attr-defined]  # stored as a run without the overrides would be
         nb = without_injected(nb)
     write(nb, target)
     return time.perf_counter() - start
@@ -305,34 +312,33 @@ class _OwnSignals(asyncio.SelectorEventLoop):
     def remove_signal_handler(self, sig: int) -> bool:
         raise RuntimeError("the runner handles signals itself")
 
-
-def _injected(nb: nbformat.NotebookNode) -> list[str]:
-    """The names the injected-parameters cell sets."""
-    cell = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
-    return [line.split(" = ")[0] for line in cell.source.splitlines()[1:] if " = " in line]
+    def call_exception_handler(self, context: dict[str, object]) -> None:
+        """Stay silent about the notebooks cut off by a stop: the runner reports the stop itself."""
+        if not _STOPPED:
+            super().call_exception_handler(context)
 
 
 async def run_all(groups: list[list[Path]], folder: Path, params: dict[str, object], timeout: int) -> None:
     """Run the groups in order, the notebooks of a group side by side; while a group runs, the kernels of the
-    next one start, so they are ready when its turn comes. Kernels never used are shut down."""
-    ahead: dict[str, asyncio.Task[NotebookClient]] = {}
+    next one start, so they are ready when its turn comes. Every client stays listed until its notebook is
+    done, so that a failure or an interrupt at any moment (even while a kernel starts) stops every kernel."""
+    clients: dict[str, tuple[NotebookClient, asyncio.Task[NotebookClient] | None]] = {}
     try:
         for k, stage in enumerate(groups):
             for script in groups[k + 1] if k + 1 < len(groups) else []:
-                ahead[script.stem] = asyncio.create_task(start_kernel(client_for(script, params, timeout)))
-            await run_stage(stage, folder, params, timeout, ahead)
+                client = client_for(script, params, timeout)
+                clients[script.stem] = (client, asyncio.create_task(start_kernel(client)))
+            await run_stage(stage, folder, params, timeout, clients)
     finally:
-        for task in ahead.values():
-            if not task.done():
+        for client, task in clients.values():
+            if task is not None and not task.done():
                 task.cancel()
-            try:
-                await stop_kernel(await task)
-            except BaseException:  # cancelled or failed to start: nothing is running
-                pass
+                await asyncio.wait([task])
+            await stop_kernel(client)
 
 
 async def run_stage(stage: list[Path], folder: Path, params: dict[str, object], timeout: int,
-                    ahead: dict[str, asyncio.Task[NotebookClient]]) -> None:
+                    clients: dict[str, tuple[NotebookClient, asyncio.Task[NotebookClient] | None]]) -> None:
     """Run one group of notebooks side by side (with the kernels started ahead for them, if any); the first
     failure stops the others."""
 
@@ -340,9 +346,13 @@ async def run_stage(stage: list[Path], folder: Path, params: dict[str, object], 
         target = folder / f"{script.stem}.ipynb"
         print(f"running {script.stem} ...", flush=True)
         _RUNNING.append(script.stem)
-        task = ahead.pop(script.stem, None)
-        client = await task if task is not None else client_for(script, params, timeout)
+        if script.stem not in clients:  # the first group: no kernel was started ahead for it
+            clients[script.stem] = (client_for(script, params, timeout), None)
+        client, task = clients[script.stem]
+        if task is not None:
+            await task  # its kernel was started while the group before ran
         seconds = await run(script, target, client)
+        del clients[script.stem]
         _RUNNING.remove(script.stem)
         target.with_name(f"{target.stem}.failed.ipynb").unlink(missing_ok=True)
         shown = target.relative_to(ROOT) if target.is_relative_to(ROOT) else target
