@@ -85,6 +85,19 @@ def read_entry(path: str | Path, key: str) -> Any | None:
     return entry["data"]
 
 
+def read_checked(path: str | Path) -> Any:
+    """The data of a JSON cache entry whatever its key (for a reader of a result, not its maker), if its
+    content digest checks; ValueError naming the file and the reason otherwise."""
+    path = Path(path)
+    try:
+        entry = json.loads(path.read_text(encoding="utf-8"))
+        if entry.get("content") != _content_digest(entry["data"]):
+            raise ValueError("content does not match its digest")
+    except (OSError, ValueError, KeyError, AttributeError, TypeError) as exc:
+        raise ValueError(f"{path}: cannot be used ({exc}); run make figures to write it again") from None
+    return entry["data"]
+
+
 def write_entry(path: str | Path, key: str, data: Any) -> None:
     """Write a JSON cache entry (key, content digest, data) atomically; stable bytes for the same data."""
     entry = {"key": key, "content": _content_digest(data), "data": data}

@@ -31,6 +31,14 @@ def setup(outdir: str | Path, corpus: str | Path | None = None) -> tuple[Path, P
     return figures, results
 
 
+def answers_folder(codings: str | Path, corpus: str | Path, outdir: str | Path) -> Path:
+    """Where people's codings and intrusion answers are read and saved: ``codings`` when given; else
+    ``validation/`` beside the notebooks for the seed corpus and ``OUTDIR/validation`` for another corpus."""
+    if str(codings):
+        return Path(codings)
+    return Path("../validation") if is_seed_corpus(corpus) else Path(outdir) / "validation"
+
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -376,3 +376,50 @@ def score_salience(scores: pd.DataFrame, reference: pd.DataFrame, frames: Sequen
     table = pd.DataFrame(rows)
     table["q_value"] = benjamini_hochberg(table["p_value"])
     return table
+
+
+def all_coder_agreement(codings: Mapping[str, pd.DataFrame], n_boot: int = 2000, seed: int = 0) -> pd.DataFrame:
+    """Krippendorff's alpha among every coder at once, each coding only some units if so (missing codes are
+    left out, as alpha allows): primary frame and function (nominal), salience (ordinal, unit x frame items);
+    with the units coded by two or more and a 95% bootstrap interval over units."""
+    columns = [("primary frame", "primary_frame", "nominal"), ("function", "function", "nominal")]
+    rows = []
+    tables = list(codings.values())
+    for label, column, metric in columns:
+        data = np.column_stack([t[column].to_numpy(dtype=object) for t in tables])
+        rows.append((label, metric, data))
+    if all(set(salience_columns()) <= set(t) for t in tables):
+        data = np.column_stack([t[salience_columns()].to_numpy(dtype=float).ravel() for t in tables])
+        rows.append(("salience (unit x frame)", "ordinal", data))
+    out = []
+    for label, metric, data in rows:
+        values, units = unit_coincidences(data)
+        pairable = int((units.sum(axis=(1, 2)) > 0).sum())
+
+        def fast(idx: np.ndarray, units: np.ndarray = units, values: np.ndarray = values, metric: str = metric
+                 ) -> float:
+            return alpha_from_coincidences(np.tensordot(np.bincount(idx, minlength=len(units)).astype(float),
+                                                        units, axes=1), values, metric)
+
+        alpha = alpha_from_coincidences(units.sum(axis=0), values, metric) if pairable else float("nan")
+        lo, hi = bootstrap_interval(len(data), fast, n_boot, seed) if pairable else (float("nan"), float("nan"))
+        out.append({"coding": label, "metric": metric, "coders": data.shape[1], "units_coded_twice": pairable,
+                    "krippendorff_alpha": round(alpha, 3), "alpha_low": round(lo, 3), "alpha_high": round(hi, 3)})
+    return pd.DataFrame(out)
+
+
+def against_each(predicted: pd.DataFrame, codings: Mapping[str, pd.DataFrame], n_boot: int = 2000, seed: int = 0,
+                 fields: Sequence[str] = ("primary_frame", "function")) -> pd.DataFrame:
+    """A measurement (e.g. the dictionary) against each coder in turn, on the units that coder coded:
+    ``classification_report`` per coder and field (the coder's codes as truth). ``predicted`` and every coding
+    are aligned to the same units."""
+    rows = []
+    for who, table in codings.items():
+        for field in fields:
+            coded = table[field].notna().to_numpy()
+            if not coded.any():
+                continue
+            rows.append({"coder": who, "field": field, **classification_report(
+                table[field].to_numpy(dtype=object)[coded], predicted[field].to_numpy(dtype=object)[coded],
+                n_boot, seed)})
+    return pd.DataFrame(rows)

@@ -38,7 +38,8 @@ CORPUS = "../seeds"
 OUTDIR = ".."
 CACHE_DIR = "../.cache"  # tokenised text cached by notebook 01 (keyed by its inputs)
 VALIDATION = "../validation/blind"
-OLD_VALIDATION = "../validation"  # the earlier, unblinded coding (article labels shown)
+OLD_VALIDATION = "../validation/earlier"  # the earlier, unblinded coding (article labels shown)
+CODINGS = ""  # people's codings (notebook 05); "" = validation/ for the seed corpus, OUTDIR/validation for another
 BLOCK = 3  # neighbouring sections resampled together
 Q = 0.05  # false-discovery rate for every family of tests
 SEED = 42
@@ -56,6 +57,7 @@ from IPython.display import display
 
 import corpus_utils as cu
 from corpus_utils import actors, audit, framing, notebook, plots, stats, tokens, validation
+from corpus_utils import coding as coder_files
 
 FIGURES, RESULTS = notebook.setup(OUTDIR, CORPUS)
 SEEDS_RUN = notebook.is_seed_corpus(CORPUS)
@@ -367,6 +369,26 @@ if old:
                      for col in ("primary_frame", "function")}
     print("blind reference against the earlier coding that showed article labels (share of sections with the "
           f"same code): {blind_vs_open}")
+
+# %% [markdown]
+# **Every coder, people included.** The coding form of notebook 05 saves each person's blind coding to
+# `coding_<coder>.csv` in the answers folder (`CODINGS`); every such file is read here, and rows that code
+# other text (another corpus, an edited section) are set aside and counted. Below: Krippendorff's alpha among
+# all coders at once (the two AI runs and every person; a coder who coded some sections counts where they
+# coded), then the dictionary against each coder in turn, on the sections that coder coded, with 95%
+# bootstrap intervals over sections.
+
+# %%
+people, coder_record = coder_files.people_codings(notebook.answers_folder(CODINGS, CORPUS, OUTDIR), sections)
+coders = {**({"AI run A (blind)": coding["coder_a"], "AI run B (blind)": coding["coder_b"]} if coding else {}),
+          **{f"{name} ({coder_files.kind_of(coder_record, name)})": table for name, table in people.items()}}
+files = [f"{r.coder}: {r.used} sections, {r.set_aside} rows set aside" + (f" ({r.problem})" if r.problem else "")
+         for r in coder_record.itertuples()]
+print(f"coders: {len(coders)}; coding files: " + ("; ".join(files) or "none yet"))
+every_coder = validation.all_coder_agreement(coders, N_BOOT, SEED) if len(coders) >= 2 else None
+dictionary_vs = validation.against_each(pd.concat([scores["primary_frame"], functions["function"]], axis=1),
+                                        coders, N_BOOT, SEED) if coders else None
+display(every_coder, dictionary_vs)
 
 # %% [markdown] tags=["seed-prose"]
 # **What generalises.** The tuned dictionary's accuracy on these sections is in-sample, since its

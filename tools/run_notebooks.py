@@ -12,8 +12,9 @@ folders is refused.
 Before anything runs, the corpus and its metadata.csv are checked (a corpus that cannot be analysed, e.g. in
 another language, is refused with the reason); the console ends with the corpus's warnings and where the report
 is. On a corpus other than the seeds, markdown cells tagged ``seed-prose`` are replaced by a one-line note.
-Notebooks 01 and 02 run side by side (``TOGETHER``); while one group runs, the next group's kernels start and
-import the suite's libraries silently. A full run into an OUTDIR first clears an earlier run's outputs there.
+Notebooks 01 and 02, and 04 and 05, run side by side (``TOGETHER``); while one group runs, the next group's
+kernels start and import the suite's libraries silently. A full run into an OUTDIR first clears an earlier
+run's outputs there.
 
 All or nothing: before running, the runner copies the files it may rewrite (figures/, results/ and the
 executed notebooks) into a snapshot folder; every write in the suite is itself atomic (a temporary file
@@ -53,7 +54,7 @@ from nbclient.exceptions import CellExecutionError  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 SNAPSHOT = ".run-snapshot"  # folder (inside the output folder) holding the previous set during a run
-TOGETHER = (("01", "02"),)  # notebooks that read nothing the other writes: run side by side, one kernel each
+TOGETHER = (("01", "02"), ("04", "05"))  # notebooks that read nothing the other writes: side by side, one kernel each
 NEUTRAL = {"N_JOBS", "CACHE_DIR", "REUSE"}  # parameters that change how a result is reached, never the result
 KEYED = {"k_selection.csv", "topic_ensemble.json", "topic_models.csv"}  # caches that carry their inputs' key
 SEED_PROSE = "seed-prose"  # tag of markdown cells whose interpretation was written for the seed corpus
@@ -224,6 +225,8 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
                 else:
                     merged.append(out)
             cell.outputs = merged
+            for out in cell.outputs:  # a stored widget view names a model that no longer exists: keep its static HTML
+                out.get("data", {}).pop("application/vnd.jupyter.widget-view+json", None)
         cell.metadata.pop("execution", None)
         cell.metadata.pop("papermill", None)
     nb.metadata.pop("papermill", None)
