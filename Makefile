@@ -22,7 +22,7 @@ endif
 export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help figures test lint lab lock bench check-env clean
+.PHONY: help figures test lint lab screenshots lock bench check-env clean
 REPS ?= 3
 SCALE ?= 1000 3000 10000
 SCALE_REPS ?= 1
@@ -53,6 +53,14 @@ lint: $(ENV)
 ## Open JupyterLab on the notebooks with the project's environment
 lab: $(ENV)
 	$(PYTHON) -m jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks
+
+## Screenshots of notebook 05's widgets for the README, taken by the browser test (not byte-reproducible)
+screenshots: $(ENV)
+	@# The same JupyterLab session as tests/test_jupyterlab.py (a temporary copy of the project, Chromium):
+	@# after its clicks it saves a PNG of each widget; the manifest lists them as screenshots.
+	SCREENSHOTS=$(CURDIR)/figures/screenshots $(PYTHON) -m pytest -q -p no:cacheprovider \
+	  tests/test_jupyterlab.py -k every_explorer_view
+	$(PYTHON) -c 'from tests.lab import record_screenshots; record_screenshots()'
 
 ## Benchmark: floor, notebooks, make figures, stages on the seeds; then 1k-10k documents [REPS=3 SCALE=... SCALE_REPS=1]
 bench: $(ENV)

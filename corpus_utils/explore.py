@@ -206,18 +206,28 @@ def topic_view(topic: int, terms: pd.DataFrame, doc_topics: pd.DataFrame, sectio
 
 
 def _phrase_pattern(query: str) -> re.Pattern[str] | None:
-    """Case-insensitive pattern for a word or phrase (whitespace between words flexible, whole words only);
-    None for a query without a word."""
-    words = tokens.words(query)
-    if not words:
+    """Case-insensitive pattern for a word or phrase (whitespace between words flexible, whole words only; a
+    word ending in ``*`` matches any ending, as in quanteda's glob patterns); None for a query without a word."""
+    parts = []
+    for piece in query.split():
+        words = tokens.words(piece)
+        if words:
+            ending = r"[^\W_]*(?:['\u2019\-][^\W_]+)*" if piece.endswith("*") else ""
+            parts.append(r"\W+".join(re.escape(w) for w in words) + ending)
+    if not parts:
         return None
-    return re.compile(r"(?<![^\W_])" + r"\s+".join(re.escape(w) for w in words) + r"(?![^\W_])", re.IGNORECASE)
+    # a hyphen or apostrophe joins the parts of one word ("cross-border"): no match starts or ends at one,
+    # except before a possessive ("SCO's" is an occurrence of "SCO", as the tokeniser strips the 's)
+    start = r"(?<![^\W_])(?<![^\W_]['\u2019\-])"
+    end = r"(?![^\W_])(?!-[^\W_])(?!['\u2019](?!s(?![^\W_]))[^\W_])"
+    return re.compile(start + r"\s+".join(parts) + end, re.IGNORECASE)
 
 
 def kwic_search(sections: pd.DataFrame, query: str, window: int = 8,
                 labels: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Keyword in context on the original text (as quanteda's ``kwic``): every occurrence of a word or phrase
-    (case-insensitive, whole words) with ``window`` words left and right, by article and section.
+    (case-insensitive, whole words; ``secur*`` for any ending) with ``window`` words left and right, by
+    article and section.
 
     Parameters
     ----------

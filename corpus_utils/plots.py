@@ -85,6 +85,11 @@ def save_text(text: str, filename: str, outdir: str | Path, caption: str) -> Pat
     return target
 
 
+def register(path: str | Path, caption: str) -> None:
+    """Register a file written by other means (e.g. a screenshot) for the manifest, with its caption."""
+    _WRITTEN[Path(path).resolve()] = caption
+
+
 def write_manifest(outdir: str | Path, notebook: str) -> pd.DataFrame:
     """Update ``outdir/MANIFEST.csv`` with the files this notebook wrote: file, sha256, notebook, caption.
 
@@ -99,8 +104,9 @@ def write_manifest(outdir: str | Path, notebook: str) -> pd.DataFrame:
     folder = Path(outdir)
     path = folder / "MANIFEST.csv"
     columns = ["file", "sha256", "notebook", "caption"]
-    mine = sorted(p for p in _WRITTEN if p.parent == folder.resolve())
-    new = pd.DataFrame([{"file": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
+    mine = sorted(p for p in _WRITTEN if folder.resolve() in p.parents)  # files in subfolders as sub/name
+    new = pd.DataFrame([{"file": p.relative_to(folder.resolve()).as_posix(),
+                         "sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
                          "notebook": notebook, "caption": _WRITTEN.pop(p)} for p in mine], columns=columns)
     lock = os.open(folder, os.O_RDONLY)
     try:

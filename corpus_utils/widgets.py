@@ -211,9 +211,9 @@ class CodingForm(_Form):
         self.titles = dict(zip(self.sections["doc_id"], self.sections.get("title", self.sections["heading"]),
                                strict=False))
         self.order = np.arange(self.n)
-        self.text = ipw.HTML(layout={"width": "60%", "max_height": "34em", "overflow_y": "auto"})
+        self.text = ipw.HTML(layout={"width": "60%", "max_height": "34em", "overflow": "auto"})
         self.text.add_class("cu-text")
-        rules = ipw.HTML(_definitions(), layout={"width": "40%", "max_height": "34em", "overflow_y": "auto"})
+        rules = ipw.HTML(_definitions(), layout={"width": "40%", "max_height": "34em", "overflow": "auto"})
         self.frame = ipw.RadioButtons(options=[*frame_names(), NONE], value=None, description="Primary frame",
                                       style={"description_width": "initial"})
         self.frame.add_class("cu-primary-frame")
@@ -221,12 +221,14 @@ class CodingForm(_Form):
                                          style={"description_width": "initial"})
         self.function.add_class("cu-function")
         self.salience = {c: ipw.ToggleButtons(options=list(SALIENCE), value=0, description=c[len("salience_"):],
-                                              style={"description_width": "16em", "button_width": "2.5em"})
+                                              style={"description_width": "13em", "button_width": "2.2em"})
                          for c in salience_columns()}
         self.body.children = [self.progress, ipw.HBox([self.text, rules]),
                               ipw.HBox([self.frame, self.function]),
                               ipw.HTML("<b>Salience of each frame</b> (0 absent ... 3 central)"),
-                              *self.salience.values(), ipw.HBox([self.back, self.save_button])]
+                              ipw.GridBox(list(self.salience.values()),
+                                          layout={"grid_template_columns": "repeat(3, 1fr)"}),
+                              ipw.HBox([self.back, self.save_button])]
 
     def path(self) -> Path:
         return coding.coding_path(self.folder, self.coder)

@@ -117,7 +117,8 @@ coder_record if len(coder_record) else print(f"no coding file in {ANSWERS} yet")
 # improbable in this topic, probable in another); if the topic is coherent, the intruder stands out.
 # **Topic intrusion**: a text unit and the topics most probable in it plus one improbable intruder, each topic
 # shown by its most probable words. The test is generated from the saved model with `SEED`, so everyone gets
-# the same items. With two topics, a topic item shows two topics, so chance is one in two.
+# the same items. A model of two topics can show only two topics per item: chance is then one in two (the
+# `chance` column says it for each score).
 
 # %%
 unit_ids = (doc_topics["doc_id"] + "/" + doc_topics["section"].astype(str)
@@ -153,4 +154,5 @@ else:
 #   answer: the reference coding in `REFERENCE` was made by AI runs, and no AI run's answer is counted as a
 #   person's.
 # * The coding form shows the heading of a section unless it repeats the article's title; a heading can still
-#   hint at the article. Intrusion tests on two topics can only tell apart two broad themes: chance is high.
+#   hint at the article. With few topics, intrusion items have few options and chance is high: read each score
+#   against its `chance` column.

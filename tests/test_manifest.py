@@ -1,4 +1,5 @@
-"""figures/: every file is written by exactly one notebook and listed, with its hash, in MANIFEST.csv."""
+"""figures/: every file is written by exactly one notebook (or, for the screenshots in figures/screenshots/, by
+``make screenshots``) and listed, with its hash, in MANIFEST.csv."""
 
 from __future__ import annotations
 
@@ -11,14 +12,33 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 FIGURES = ROOT / "figures"
 SAVE_CALL = re.compile(r"""save_(?:figure|text)\(\s*\w+,\s*["']([^"']+)["']""")
+SCREENSHOT_MAKER = "make screenshots"
+
+
+def _all_rows() -> pd.DataFrame:
+    return pd.read_csv(FIGURES / "MANIFEST.csv")
 
 
 def _manifest() -> pd.DataFrame:
-    return pd.read_csv(FIGURES / "MANIFEST.csv")
+    """The rows of files written by notebooks (the screenshots are checked on their own)."""
+    rows = _all_rows()
+    return rows[rows["notebook"] != SCREENSHOT_MAKER]
 
 
 def _files() -> set[str]:
     return {p.name for p in FIGURES.iterdir() if p.is_file() and p.name != "MANIFEST.csv"}
+
+
+def _screenshots() -> set[str]:
+    return {f"screenshots/{p.name}" for p in (FIGURES / "screenshots").glob("*")}
+
+
+def test_manifest_lists_every_screenshot_once_as_made_by_make_screenshots():
+    rows = _all_rows()
+    listed = rows[rows["file"].str.startswith("screenshots/")]
+    assert listed["file"].is_unique and set(listed["file"]) == _screenshots()
+    assert set(listed["notebook"]) <= {SCREENSHOT_MAKER}
+    assert listed["caption"].str.startswith("Screenshot").all()
 
 
 def _written_by() -> dict[str, list[str]]:
@@ -37,7 +57,7 @@ def test_manifest_lists_every_file_in_figures_once():
 
 
 def test_manifest_hashes_match_the_files():
-    for row in _manifest().itertuples():
+    for row in _all_rows().itertuples():
         assert hashlib.sha256((FIGURES / row.file).read_bytes()).hexdigest() == row.sha256, row.file
 
 

@@ -65,4 +65,6 @@ def test_untagged_prose_states_the_seed_corpus_size_only_as_the_seeds(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_each_notebook_marks_the_interpretation_written_for_the_seeds(path):
     nb = nbformat.read(path, as_version=4)
+    if path.stem == "05-explore":  # the explorer interprets nothing: its prose is written for any corpus
+        return
     assert any("seed-prose" in c.metadata.get("tags", []) for c in nb.cells if c.cell_type == "markdown")
