@@ -308,20 +308,25 @@ def topic_descriptions(phi: np.ndarray, terms: Sequence[str], n: int = 8) -> dic
     return {str(t + 1): f"topic {t + 1}: " + ", ".join(terms[i] for i in row) for t, row in enumerate(top)}
 
 
-def check_results(sections: pd.DataFrame, scores: pd.DataFrame, doc_topics: pd.DataFrame, model: Ensemble) -> None:
-    """ValueError saying what to rerun when the saved results were not written for these sections (another
-    corpus, or notebooks 02-03 not rerun since the corpus changed)."""
+def check_frame_results(sections: pd.DataFrame, scores: pd.DataFrame) -> None:
+    """ValueError saying what to rerun when results/frames_by_section.csv does not score these sections."""
     units = set(zip(sections["doc_id"], sections["section"].astype(int), strict=True))
     scored = set(zip(scores["doc_id"], scores["section"].astype(int), strict=True))
+    if scored != units:
+        raise ValueError(f"results/frames_by_section.csv scores {len(scored & units)} of the {len(units)} sections of "
+                         "this corpus: run make figures with this CORPUS (and an OUTDIR) first")
+
+
+def check_topic_results(sections: pd.DataFrame, doc_topics: pd.DataFrame, model: Ensemble) -> None:
+    """ValueError saying what to rerun when the saved topic model was not fitted on these sections."""
+    units = set(zip(sections["doc_id"], sections["section"].astype(int), strict=True))
     topical = set(zip(doc_topics["doc_id"], doc_topics["section"].astype(int), strict=True))
     problems = []
-    if scored != units:
-        problems.append(f"results/frames_by_section.csv covers {len(scored & units)} of {len(units)} sections")
     if not topical <= units:
         problems.append(f"results/doc_topics.csv has {len(topical - units)} sections not in this corpus")
     if len(doc_topics) != model.theta.shape[0]:
         problems.append(f"results/doc_topics.csv has {len(doc_topics)} units, results/topic_ensemble.json "
                         f"{model.theta.shape[0]}")
     if problems:
-        raise ValueError("the saved results are not those of this corpus (" + "; ".join(problems) + "): run make "
-                         "figures with this CORPUS (and an OUTDIR) first")
+        raise ValueError("the saved topic model is not that of this corpus (" + "; ".join(problems) + "): run "
+                         "make figures with this CORPUS (and an OUTDIR) first")

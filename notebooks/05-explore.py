@@ -49,16 +49,13 @@ ANSWERS = notebook.answers_folder(CODINGS, CORPUS, OUTDIR)
 sections = cu.load_corpus(CORPUS)
 labels = cu.doc_labels(CORPUS)
 scores = pd.read_csv(RESULTS / "frames_by_section.csv", dtype={"doc_id": str})
-terms = pd.read_csv(RESULTS / "topic_terms.csv")
-doc_topics = pd.read_csv(RESULTS / "doc_topics.csv", dtype={"doc_id": str})
-model = explore.saved_model(RESULTS / "topic_ensemble.json")
-explore.check_results(sections, scores, doc_topics, model)  # a clear error if notebooks 02-03 ran on other text
+explore.check_frame_results(sections, scores)  # a clear error if notebook 03 ran on other text
 reference = validation.load_coding(REFERENCE, sections) or {}
 people, coder_record = coding.people_codings(ANSWERS, sections)
 codings = {**({"reference (AI runs, adjudicated)": reference["adjudicated"]} if reference else {}),
            **{f"{name} ({coding.kind_of(coder_record, name)})": table for name, table in people.items()}}
-print(f"{len(sections)} sections of {len(labels)} articles; {model.phi.shape[0]} topics; reference coding: "
-      f"{'yes' if reference else 'none for this corpus'}; people's coding files in {ANSWERS}: {len(coder_record)}")
+print(f"{len(sections)} sections of {len(labels)} articles; reference coding: "
+      f"{'yes' if reference else 'none for this corpus'}; people's coding files: {len(coder_record)}")
 
 # %% [markdown]
 # ## 1. Frames: which sections carry a frame, and why the dictionary says so
@@ -75,15 +72,7 @@ widgets.frame_explorer(scores, sections, codings, n=SECTIONS_SHOWN, masked=maske
 # where the dictionary over-counts; the coding beside it says whether a reader called this frame primary.
 
 # %% [markdown]
-# ## 2. Topics: what a topic is made of, and where it is strongest
-# The chosen topic's terms ordered by relevance (λ as in notebook 02) or by FREX, and the sections with the
-# highest mean proportion of the topic over their units.
-
-# %%
-widgets.topic_explorer(terms, doc_topics, sections, n=SECTIONS_SHOWN)
-
-# %% [markdown]
-# ## 3. Keyword in context
+# ## 2. Keyword in context
 # Every occurrence of a word or phrase in the original text (case-insensitive, whole words), with the words
 # around it, counted by article and section. The stored view searches the first indicator of the commonest
 # primary frame.
@@ -92,7 +81,7 @@ widgets.topic_explorer(terms, doc_topics, sections, n=SECTIONS_SHOWN)
 widgets.kwic_explorer(sections, explore.default_query(scores), labels)
 
 # %% [markdown]
-# ## 4. Code sections yourself (blind)
+# ## 3. Code sections yourself (blind)
 # Type a coder id (letters, digits, `_` or `-`) and start. Sections come one at a time in an order of your
 # own (seeded by `SEED` and your id), without article, title or any score; the codebook's definitions are
 # beside the text. Choose the primary frame and the function (*none_other* when nothing fits) and rate each
@@ -109,7 +98,26 @@ widgets.coding_form(sections, ANSWERS, SEED)
 # edited section, are set aside and counted, never used or deleted):
 
 # %%
-coder_record if len(coder_record) else print(f"no coding file in {ANSWERS} yet")
+coder_record if len(coder_record) else print("no coding file in the answers folder yet")
+
+# %% [markdown]
+# ## 4. Topics: what a topic is made of, and where it is strongest
+# The chosen topic's terms ordered by relevance (λ as in notebook 02) or by FREX, and the sections with the
+# highest mean proportion of the topic over their units.
+
+# %%
+notebook.skip_from_here("" if (RESULTS / "topic_ensemble.json").exists() and (RESULTS / "topic_terms.csv").exists()
+                        else "notebook 02 fitted no topic model on this corpus")
+
+# %%
+terms = pd.read_csv(RESULTS / "topic_terms.csv")
+doc_topics = pd.read_csv(RESULTS / "doc_topics.csv", dtype={"doc_id": str})
+model = explore.saved_model(RESULTS / "topic_ensemble.json")
+explore.check_topic_results(sections, doc_topics, model)  # a clear error if notebook 02 ran on other text
+print(f"{model.phi.shape[0]} topics on {len(doc_topics)} units")
+
+# %%
+widgets.topic_explorer(terms, doc_topics, sections, n=SECTIONS_SHOWN)
 
 # %% [markdown]
 # ## 5. Does the topic model make sense to a reader? Intrusion tests

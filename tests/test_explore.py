@@ -89,9 +89,12 @@ def test_results_of_another_corpus_are_refused_with_what_to_run(sections, make_c
     scores = pd.concat([sections[["doc_id", "section"]], framing.frame_scores(sections)], axis=1)
     model = explore.saved_model(ROOT / "results" / "topic_ensemble.json")
     doc_topics = pd.read_csv(ROOT / "results" / "doc_topics.csv", dtype={"doc_id": str})
-    explore.check_results(sections, scores, doc_topics, model)  # the committed results are the seeds'
+    explore.check_frame_results(sections, scores)  # the committed results are the seeds'
+    explore.check_topic_results(sections, doc_topics, model)
     with pytest.raises(ValueError, match="run make figures"):
-        explore.check_results(other, scores, doc_topics, model)
+        explore.check_frame_results(other, scores)
+    with pytest.raises(ValueError, match="run make figures"):
+        explore.check_topic_results(other, doc_topics, model)
 
 
 def test_a_saved_model_that_was_altered_is_refused(tmp_path):

@@ -71,7 +71,8 @@ def test_the_report_on_another_corpus_carries_none_of_the_seed_corpus_prose(one_
     for path in sorted((out / "notebooks").glob("*.ipynb")):
         markdown, _ = _markdown_and_outputs(path)
         assert "three articles" not in markdown.lower() and "53 sections" not in markdown, path.name
-        assert "Interpretation written for the seed corpus is left out here" in markdown, path.name
+        if not path.name.startswith("05"):  # the explorer's prose is written for any corpus: nothing to leave out
+            assert "Interpretation written for the seed corpus is left out here" in markdown, path.name
 
 
 def test_the_console_ends_with_the_corpus_summary_and_the_report(one_document_run):
