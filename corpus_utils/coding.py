@@ -79,19 +79,28 @@ def _locked(path: Path) -> Iterator[None]:
 
 
 def read_answers(path: str | Path, columns: Sequence[str]) -> pd.DataFrame:
-    """A coder file (empty table if it does not exist); CodingFileError naming the file if it is unreadable or
-    lacks columns."""
+    """A coder file as text, cell for cell (empty table if it does not exist): no value is read as a number or
+    as missing ("null" stays a word, a digest "0123" keeps its zero; an empty cell is NaN); CodingFileError
+    naming the file if it is unreadable or lacks columns."""
     path = Path(path)
     if not path.exists():
         return pd.DataFrame(columns=list(columns))
     try:
-        table = pd.read_csv(path, dtype={"doc_id": str, "coder": str, "item": str, "chosen": str})
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (OSError, ValueError, pd.errors.ParserError) as exc:
         raise CodingFileError(f"{path}: cannot be read ({exc}); it is left as it is") from None
     missing = [c for c in columns if c not in table.columns]
     if missing:
         raise CodingFileError(f"{path}: not a coder file (missing columns {', '.join(missing)}); it is left as it is")
-    return table
+    return table.replace({"": np.nan})
+
+
+def valid_codings(table: pd.DataFrame) -> pd.Series:
+    """Which rows of a coding file hold a whole answer within the codebook (frame, function, salience 0-3)."""
+    ok = table["primary_frame"].isin([*frame_names(), NONE]) & table["function"].isin([*function_names(), NONE])
+    for column in salience_columns():
+        ok &= table[column].isin([str(s) for s in SALIENCE])
+    return ok & pd.to_numeric(table["section"], errors="coerce").notna()
 
 
 def _save(path: Path, row: Mapping[str, object], columns: Sequence[str], keys: Sequence[str]) -> pd.DataFrame:
@@ -154,41 +163,59 @@ def save_intrusion(folder: str | Path, coder: str, item: Mapping[str, object], c
 
 
 def coded_units(table: pd.DataFrame, sections: pd.DataFrame) -> pd.DataFrame:
-    """The rows of a coding file that code a section of ``sections`` as it is now (same doc_id, section and
-    text digest), in the order of ``sections``: one row per section, missing codes NaN."""
+    """The valid rows of a coding file (``valid_codings``) that code a section of ``sections`` as it is now
+    (same doc_id, section and text digest), in the order of ``sections``: one row per section, missing codes
+    NaN, salience as numbers."""
     current = sections[KEYS].assign(
         text_digest=[text_digest(str(h), str(t)) for h, t in zip(sections["heading"], sections["text"], strict=True)])
-    table = table.assign(section=pd.to_numeric(table["section"], errors="coerce"))
-    rows = table.drop_duplicates(["doc_id", "section", "text_digest"], keep="last")
+    rows = table[valid_codings(table)] if len(table) else table
+    rows = rows.assign(section=pd.to_numeric(rows["section"], errors="coerce"))
+    rows = rows.drop_duplicates(["doc_id", "section", "text_digest"], keep="last")
+    for column in salience_columns():
+        rows[column] = pd.to_numeric(rows[column], errors="coerce")
     return current.reset_index(drop=True).merge(rows.drop(columns=["order"], errors="ignore"),
                                                 on=[*KEYS, "text_digest"], how="left")
 
 
 def coder_files(folder: str | Path, prefix: str = "coding") -> list[Path]:
-    """Every ``<prefix>_<coder>.csv`` in ``folder`` (sorted; other files ignored)."""
+    """Every ``<prefix>_*.csv`` file in ``folder`` (sorted; a name that is not a valid coder id is the caller's
+    to report)."""
     folder = Path(folder)
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.glob(f"{prefix}_*.csv") if CODER_ID.match(p.stem[len(prefix) + 1 :]))
+    return sorted(p for p in folder.glob(f"{prefix}_*.csv") if p.is_file())
+
+
+def _name_problem(path: Path, prefix: str) -> str:
+    """Why a coder file's name is not ``<prefix>_<coder id>.csv`` ("" if it is)."""
+    if CODER_ID.match(path.stem[len(prefix) + 1 :]):
+        return ""
+    return (f"{path.name}: not read, the name is not {prefix}_<coder id>.csv (1-40 lowercase letters, digits, "
+            "'_' or '-'); rename it to use it")
 
 
 def people_codings(folder: str | Path, sections: pd.DataFrame) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """Every coder file in ``folder`` aligned to ``sections`` (coder id -> table, NaN where not coded), and a
-    record of every file: coder, kind, rows, rows coding these sections, rows set aside (another corpus or an
-    edited text) and the problem, if the file could not be read. Nothing is dropped without a line here."""
+    record of every file: coder, kind, rows, rows coding these sections, rows set aside (another corpus, an
+    edited text, a code outside the codebook, a repeat) and the problem, if the file was not read. Nothing is
+    dropped without a line here."""
     codings, record = {}, []
     for path in coder_files(folder):
         coder = path.stem[len("coding_") :]
         try:
+            if problem := _name_problem(path, "coding"):
+                raise CodingFileError(problem)
             table = read_answers(path, CODING_COLUMNS)
         except CodingFileError as exc:
             record.append({"coder": coder, "kind": "", "rows": 0, "used": 0, "set_aside": 0, "problem": str(exc)})
             continue
         aligned = coded_units(table, sections)
         used = int(aligned["primary_frame"].notna().sum())
+        invalid = int((~valid_codings(table)).sum()) if len(table) else 0
         kinds = sorted(set(table["coder_kind"].dropna().astype(str))) or [PERSON]
         record.append({"coder": coder, "kind": "; ".join(kinds), "rows": len(table), "used": used,
-                       "set_aside": len(table) - used, "problem": ""})
+                       "set_aside": len(table) - used,
+                       "problem": f"{invalid} rows with a code outside the codebook set aside" if invalid else ""})
         if used:
             codings[coder] = aligned
     return codings, pd.DataFrame(record, columns=["coder", "kind", "rows", "used", "set_aside", "problem"])
@@ -199,6 +226,8 @@ def intrusion_answers(folder: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     tables, record = [], []
     for path in coder_files(folder, "intrusion"):
         try:
+            if problem := _name_problem(path, "intrusion"):
+                raise CodingFileError(problem)
             table = read_answers(path, INTRUSION_COLUMNS)
         except CodingFileError as exc:
             record.append({"file": path.name, "rows": 0, "problem": str(exc)})

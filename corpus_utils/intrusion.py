@@ -48,7 +48,7 @@ def word_items(phi: np.ndarray, terms: Sequence[str], seed: int, n_words: int = 
     for t in range(k):
         own = [terms[i] for i in order[t, :n_words]]
         others = [o for o in range(k) if o != t]
-        pool = sorted({int(i) for o in others for i in order[o, :high] if rank[t, i] >= v // 2})
+        pool = sorted({int(i) for o in others for i in order[o, :high] if rank[t, i] >= max(v // 2, n_words)})
         if not pool:
             continue
         intruder = terms[int(rng.choice(pool))]
@@ -61,8 +61,9 @@ def word_items(phi: np.ndarray, terms: Sequence[str], seed: int, n_words: int = 
 
 def topic_items(theta: np.ndarray, units: Sequence[str], seed: int, n_items: int = 10, n_shown: int = 4
                 ) -> list[dict[str, object]]:
-    """Topic intrusion items for ``n_items`` units drawn at random (``seed``): the unit's most probable topics
-    (``n_shown`` - 1, at most K - 1) and an intruder drawn from its least probable half of topics, shuffled.
+    """Topic intrusion items (at least two options each) for ``n_items`` units drawn at random (``seed``): the
+    unit's most probable topics (``n_shown`` - 1, at most K - 1) and an intruder drawn from its least probable
+    half of topics, shuffled.
     With two topics an item shows the top topic and the other one: chance is then 1 in 2.
 
     Parameters
@@ -77,7 +78,7 @@ def topic_items(theta: np.ndarray, units: Sequence[str], seed: int, n_items: int
     n, k = theta.shape
     if k < 2 or n == 0:
         return []
-    shown = min(n_shown, k)
+    shown = max(2, min(n_shown, k))
     picked = sorted(rng.choice(n, size=min(n_items, n), replace=False).tolist())
     items: list[dict[str, object]] = []
     for number, u in enumerate(picked, start=1):
@@ -94,12 +95,16 @@ def topic_items(theta: np.ndarray, units: Sequence[str], seed: int, n_items: int
 
 
 def current_answers(items: Sequence[Mapping[str, object]], answers: pd.DataFrame) -> pd.DataFrame:
-    """The answers to these very items (item id and content digest match), with the item's intruder and kind;
-    answers to items the model no longer generates are left out (``stale_answers`` counts them)."""
+    """The answers to these very items (item id and content digest match, the answer one of the options), with
+    the item's intruder; other answers are left out (``stale_answers`` counts them)."""
     table = pd.DataFrame([{"item": i["item"], "item_digest": i["digest"], "intruder": i["intruder"],
-                           "topic": i.get("topic"), "row": i.get("row"), "n_options": len(i["options"])}  # type: ignore[arg-type]
-                          for i in items], columns=["item", "item_digest", "intruder", "topic", "row", "n_options"])
-    return answers.merge(table, on=["item", "item_digest"], how="inner")
+                           "topic": i.get("topic"), "row": i.get("row"), "n_options": len(i["options"]),  # type: ignore[arg-type]
+                           "options": tuple(map(str, i["options"]))}  # type: ignore[call-overload]
+                          for i in items], columns=["item", "item_digest", "intruder", "topic", "row", "n_options",
+                                                    "options"])
+    found = answers.astype({"item": str, "item_digest": str}).merge(table, on=["item", "item_digest"], how="inner")
+    keep = [str(c) in o for c, o in zip(found["chosen"], found["options"], strict=True)]
+    return found.loc[np.array(keep, dtype=bool)].drop(columns="options")
 
 
 def stale_answers(items: Sequence[Mapping[str, object]], answers: pd.DataFrame) -> int:

@@ -303,7 +303,8 @@ class IntrusionForm(_Form):
                                    f"most probable words.<blockquote>{text}</blockquote>")
             options = [(self.describe[o], o) for o in item["options"]]
         self.choice.options = options
-        self.choice.value = self._saved().get(f"{item['item']}/{item['digest']}")
+        saved = self._saved().get(f"{item['item']}/{item['digest']}")
+        self.choice.value = saved if saved in item["options"] else None
 
     def show_done(self) -> None:
         self.question.value = ""

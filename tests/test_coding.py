@@ -157,3 +157,36 @@ def test_the_readme_says_no_person_has_answered_only_while_no_answer_file_exists
     assert says_none == (not coding.coder_files(root / "validation", "intrusion"))
     says_none = "None yet." in (root / "validation" / "README.md").read_text(encoding="utf-8")
     assert says_none == (not coding.coder_files(root / "validation"))
+
+
+def test_a_digest_of_digits_only_keeps_its_leading_zero_and_its_row(tmp_path, sections, monkeypatch):
+    monkeypatch.setattr(coding, "text_digest", lambda heading, text: "0123456789012345")
+    unit = sections.iloc[0].to_dict()
+    coding.save_coding(tmp_path, "ab", unit, _answer("external_powers"), order=1)
+    coding.save_coding(tmp_path, "ab", unit, _answer("military_defense"), order=1)
+    people, _ = coding.people_codings(tmp_path, sections)
+    assert pd.read_csv(tmp_path / "coding_ab.csv", dtype=str)["text_digest"].tolist() == ["0123456789012345"]
+    assert people["ab"]["primary_frame"].notna().sum() == 1
+
+
+def test_an_answer_that_reads_like_missing_stays_a_word(tmp_path):
+    item = {"item": "word-01", "kind": "word", "options": ["null", "b"], "digest": "x1"}
+    coding.save_intrusion(tmp_path, "ab", item, "null")
+    answers, _ = coding.intrusion_answers(tmp_path)
+    assert answers["chosen"].tolist() == ["null"]
+
+
+def test_codes_outside_the_codebook_are_set_aside_and_recorded(tmp_path, sections):
+    coding.save_coding(tmp_path, "ab", sections.iloc[0].to_dict(), _answer(), order=1)
+    coding.save_coding(tmp_path, "ab", sections.iloc[1].to_dict(), _answer(), order=2)
+    path = tmp_path / "coding_ab.csv"
+    path.write_text(path.read_text().replace(",regional_cooperation,", ",peace,", 1))
+    people, record = coding.people_codings(tmp_path, sections)
+    assert people["ab"]["primary_frame"].notna().sum() == 1
+    assert record.iloc[0]["problem"] == "1 rows with a code outside the codebook set aside"
+
+
+def test_a_coder_file_with_a_name_that_is_no_coder_id_is_recorded_not_skipped(tmp_path, sections):
+    (tmp_path / "coding_ab (1).csv").write_text("x\n")
+    _, record = coding.people_codings(tmp_path, sections)
+    assert "rename it" in record.iloc[0]["problem"]

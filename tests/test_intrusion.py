@@ -83,3 +83,10 @@ def test_two_topics_give_items_with_two_options_and_chance_one_half():
     assert all(len(i["options"]) == 2 for i in items)
     answers = _answers(items, lambda i: i["intruder"])
     assert (intrusion.topic_log_odds(items, answers, theta)["chance"] == 0.5).all()
+
+
+@pytest.mark.parametrize("v", [1, 3, 7])
+def test_a_small_vocabulary_never_offers_a_topic_word_as_its_intruder(v):
+    phi = np.random.default_rng(1).dirichlet(np.ones(v), size=3)
+    for item in intrusion.word_items(phi, [f"w{i}" for i in range(v)], 1):
+        assert len(set(item["options"])) == len(item["options"])
