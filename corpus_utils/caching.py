@@ -54,10 +54,12 @@ def atomic_write(path: str | Path, data: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with open(partial, "wb") as handle:
-            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
-            handle.flush()
-            os.fsync(handle.fileno())  # on disk before the rename: a power cut leaves the old file or the new one
+        partial.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        handle = os.open(partial, os.O_RDONLY)
+        try:
+            os.fsync(handle)  # on disk before the rename: a power cut leaves the old file or the new one
+        finally:
+            os.close(handle)
         partial.replace(path)
     except OSError as exc:  # e.g. a full disk: one message naming the file; the previous file stays
         raise OSError(exc.errno, f"could not write {path}: {exc.strerror or exc}") from None
