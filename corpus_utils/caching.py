@@ -70,6 +70,21 @@ def atomic_write(path: str | Path, data: str | bytes) -> None:
             pass
 
 
+@contextmanager
+def folder_lock(folder: str | Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` (created if missing) while a shared file in it is read and rewritten:
+    writers that run side by side take turns, so none loses another's rows."""
+    import fcntl
+
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # releases the lock
+
+
 def _content_digest(data: Any) -> str:
     """sha256 of the canonical JSON of ``data``."""
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()

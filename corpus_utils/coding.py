@@ -8,19 +8,16 @@ A file that cannot be read is never overwritten: the coder is told which file an
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
-import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .caching import atomic_write
+from .caching import atomic_write, folder_lock
 from .framing import frame_names, function_names
 from .validation import KEYS, NONE, SALIENCE, salience_columns
 
@@ -66,18 +63,6 @@ def coder_order(n: int, coder: str, seed: int) -> np.ndarray:
     return np.random.default_rng([seed, salt]).permutation(n)
 
 
-@contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``path``'s folder while a coder file is read and rewritten."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = os.open(path.parent, os.O_RDONLY)
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(handle)
-
-
 def read_answers(path: str | Path, columns: Sequence[str]) -> pd.DataFrame:
     """A coder file as text, cell for cell (empty table if it does not exist): no value is read as a number or
     as missing ("null" stays a word, a digest "0123" keeps its zero; an empty cell is NaN); CodingFileError
@@ -105,7 +90,7 @@ def valid_codings(table: pd.DataFrame) -> pd.Series:
 
 def _save(path: Path, row: Mapping[str, object], columns: Sequence[str], keys: Sequence[str]) -> pd.DataFrame:
     """Replace (or add) the row with these ``keys`` in the coder file and write it atomically; return the file."""
-    with _locked(path):
+    with folder_lock(path.parent):
         table = read_answers(path, columns)
         same = np.ones(len(table), dtype=bool)
         for k in keys:

@@ -57,10 +57,8 @@ def _merged_spans(found: list[tuple[str, int, int]]) -> list[Span]:
 def lemma_spans(text: str) -> list[list[Span]]:
     """``tokens.lemma_sentences`` of ``text`` with the character span of every token (so hits can be marked
     in the original text); the lemmas are the same, token for token."""
-    sentence_end = re.compile(tokens._SENTENCE_END.pattern)
-    clause_break = re.compile(tokens._CLAUSE_BREAK.pattern)
-    word = re.compile(tokens._PLAIN_WORD_RE.pattern)
-    possessive = re.compile(tokens._POSSESSIVE.pattern)
+    sentence_end, clause_break = tokens._SENTENCE_END, tokens._CLAUSE_BREAK
+    word, possessive = tokens._PLAIN_WORD_RE, tokens._POSSESSIVE
     out = []
     for offset, piece in _segments(text, sentence_end):
         stripped = piece.strip()
@@ -308,10 +306,14 @@ def topic_descriptions(phi: np.ndarray, terms: Sequence[str], n: int = 8) -> dic
     return {str(t + 1): f"topic {t + 1}: " + ", ".join(terms[i] for i in row) for t, row in enumerate(top)}
 
 
+def _units(table: pd.DataFrame) -> set[tuple[str, int]]:
+    """The (doc_id, section) pairs of a table."""
+    return set(zip(table["doc_id"], table["section"].astype(int), strict=True))
+
+
 def check_frame_results(sections: pd.DataFrame, scores: pd.DataFrame) -> None:
     """ValueError saying what to rerun when results/frames_by_section.csv does not score these sections."""
-    units = set(zip(sections["doc_id"], sections["section"].astype(int), strict=True))
-    scored = set(zip(scores["doc_id"], scores["section"].astype(int), strict=True))
+    units, scored = _units(sections), _units(scores)
     if scored != units:
         raise ValueError(f"results/frames_by_section.csv scores {len(scored & units)} of the {len(units)} sections of "
                          "this corpus: run make figures with this CORPUS (and an OUTDIR) first")
@@ -319,8 +321,7 @@ def check_frame_results(sections: pd.DataFrame, scores: pd.DataFrame) -> None:
 
 def check_topic_results(sections: pd.DataFrame, doc_topics: pd.DataFrame, model: Ensemble) -> None:
     """ValueError saying what to rerun when the saved topic model was not fitted on these sections."""
-    units = set(zip(sections["doc_id"], sections["section"].astype(int), strict=True))
-    topical = set(zip(doc_topics["doc_id"], doc_topics["section"].astype(int), strict=True))
+    units, topical = _units(sections), _units(doc_topics)
     problems = []
     if not topical <= units:
         problems.append(f"results/doc_topics.csv has {len(topical - units)} sections not in this corpus")

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .caching import atomic_write
+from .caching import atomic_write, folder_lock
 from .profiling import stage
 
 FORMATS = ("png", "svg")
@@ -97,9 +97,7 @@ def write_manifest(outdir: str | Path, notebook: str) -> pd.DataFrame:
     dropped. The folder is locked while the manifest is read and rewritten, so notebooks that run side by
     side never lose each other's rows. Returns this notebook's rows.
     """
-    import fcntl
     import hashlib
-    import os
 
     folder = Path(outdir)
     path = folder / "MANIFEST.csv"
@@ -108,15 +106,11 @@ def write_manifest(outdir: str | Path, notebook: str) -> pd.DataFrame:
     new = pd.DataFrame([{"file": p.relative_to(folder.resolve()).as_posix(),
                          "sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
                          "notebook": notebook, "caption": _WRITTEN.pop(p)} for p in mine], columns=columns)
-    lock = os.open(folder, os.O_RDONLY)
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with folder_lock(folder):
         old = pd.read_csv(path, dtype=str) if path.exists() else pd.DataFrame(columns=columns)
         old = old[(old["notebook"] != notebook) & old["file"].map(lambda f: (folder / f).exists())]
         table = pd.concat([old, new], ignore_index=True).sort_values("file", ignore_index=True)
         atomic_write(path, table.to_csv(index=False, lineterminator="\n"))
-    finally:
-        os.close(lock)  # releases the lock
     return new[["file", "caption"]]
 
 
