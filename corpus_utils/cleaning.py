@@ -79,11 +79,12 @@ def clean_text(text: str) -> str:
 @user_facing
 @stage("load+clean")
 def cleaning_audit(path: str = "seeds") -> pd.DataFrame:
-    """Every line removed from the corpus at ``path``: file, line number, rule and text."""
+    """Every line removed from the corpus at ``path``: file, line number, rule and text (line 0: what the
+    extraction of a web page's main text left out)."""
     from .loading import iter_documents
 
     rows = []
     for doc in iter_documents(path):
-        for number, rule, line in clean_lines(doc.raw_text)[1]:
+        for number, rule, line in [*doc.removed, *clean_lines(doc.raw_text)[1]]:
             rows.append({"file": doc.file, "line": number, "rule": rule, "text": line})
     return pd.DataFrame(rows, columns=["file", "line", "rule", "text"])

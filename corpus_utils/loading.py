@@ -1,4 +1,4 @@
-"""Loading: read a folder of .txt articles, decode them safely and split them into sections and paragraphs."""
+"""Loading: the documents of a corpus (read by ``formats``) split into sections and paragraphs, with their metadata."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import formats
 from .cleaning import clean_lines
 from .errors import CorpusError, CorpusWarning, user_facing
-from .language import non_english
+from .formats import METADATA, FileStatus, RawDocument
 from .profiling import stage
 from .tokens import count_words
 
@@ -26,18 +27,6 @@ _CLOSING_PUNCT = tuple(".:;,!?\u2026")
 _MAX_HEADING_WORDS = 16
 _MAX_HEADING_CHARS = 120
 _MAX_WRAPPED_HEADING_CHARS = 60
-_BINARY_CONTROL_SHARE = 0.05
-METADATA = "metadata.csv"
-
-
-@dataclass(frozen=True)
-class RawDocument:
-    """One decoded file: its name, stem, text as decoded and the encoding used."""
-
-    file: str
-    doc_id: str
-    raw_text: str
-    encoding: str
 
 
 @dataclass
@@ -48,184 +37,65 @@ class Section:
     paragraphs: list[tuple[int, str]] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class FileStatus:
-    """What happened to one file of the corpus folder."""
-
-    file: str
-    status: str
-    reason: str
-    encoding: str = ""
-    language: str = ""  # set when the file was skipped for not being English
+_LOADS: dict[tuple[str, int, int], dict[str, str] | None] = {}  # (file, mtime, size) -> its metadata, None if
+# it does not load: each file of a folder is judged once
+_TABLES: dict[tuple[str, int, int, str], pd.DataFrame] = {}  # (table, mtime, size, options) -> its documents
 
 
-def _legacy(data: bytes, utf8_error: str) -> tuple[str, str, str]:
-    """Decode bytes that are not UTF-8 with the encoding charset-normalizer detects; name any doubt.
-
-    Windows-1252 is preferred (the texts are English) unless a reading that matches a language is clearly
-    better; when another plausible reading matches a language and differs, the note says so; bytes that
-    neither Windows-1252 nor any language-like reading fits are left out as undecodable.
-    """
-    import charset_normalizer
-
-    results = list(charset_normalizer.from_bytes(data))
-    if not results:
-        raise ValueError(f"not decodable: {utf8_error}, and no other encoding fits")
-    best = results[0]
-    plausible = [r for r in results if r.chaos <= best.chaos + 0.05 and r.coherence >= best.coherence - 0.1]
+def _table_key(src: formats.Source) -> tuple[str, int, int, str]:
+    """Key of a table corpus as it is now (path, mtime, size, options); CorpusError if it is missing."""
     try:
-        western: str | None = data.decode("cp1252")
-    except UnicodeDecodeError:
-        western = None
-    # the suite reads English: Windows-1252 (the commonest Western encoding) is used unless a reading that
-    # matches a language (e.g. Russian in cp1251) is clearly better
-    if western is not None and (best.coherence == 0 or western in {str(r) for r in plausible}):
-        text, encoding = western, "cp1252"
-    elif best.coherence > 0:
-        text, encoding = str(best), best.encoding
-    else:
-        raise ValueError(f"not decodable: {utf8_error}, nor Windows-1252, and no reading matches a language")
-    rivals = list(dict.fromkeys(r.encoding for r in plausible if r.coherence > 0 and str(r) != text))
-    name = "Windows-1252" if encoding == "cp1252" else encoding
-    note = f"{utf8_error}; decoded as {name} (legacy encoding chosen with charset-normalizer), check the characters"
-    if rivals:
-        note += f"; doubtful: {', '.join(rivals[:3])} would read it differently"
-    return text, encoding, note
+        stat = src.path.stat()
+    except OSError:
+        raise CorpusError(f"corpus table not found: {src.path}") from None
+    return str(src.path.absolute()), stat.st_mtime_ns, stat.st_size, repr(sorted(src.options.items()))
 
 
-def _decode(data: bytes) -> tuple[str, str, str]:
-    """Decode bytes as UTF-8 (BOM optional), UTF-16 with BOM, or a detected legacy encoding; return
-    (text, encoding, note), the note naming a guessed or doubtful decoding."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16", "decoded as UTF-16 (byte-order mark found)"
-    if b"\x00" in data:
-        if max(data[0::2].count(0), data[1::2].count(0)) > 0.4 * len(data) / 2:
-            raise ValueError("UTF-16 without a byte-order mark, or binary (NUL at every other byte): save it as "
-                             "UTF-8")
-        raise ValueError("binary file (contains NUL bytes)")
-    try:
-        return data.decode("utf-8-sig"), "utf-8", ""
-    except UnicodeDecodeError as exc:
-        utf8_error = f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
-    return _legacy(data, utf8_error)
-
-
-def _looks_binary(text: str) -> bool:
-    """True when more than a small share of characters are control characters."""
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
-    return controls > _BINARY_CONTROL_SHARE * max(len(text), 1)
-
-
-def _entries(folder: Path) -> list[Path]:
-    """Every visible entry of a corpus folder in name order; CorpusError if it is missing or unreadable."""
-    if not folder.exists():
-        raise CorpusError(f"corpus folder not found: {folder}")
-    if not folder.is_dir():
-        raise CorpusError(f"corpus path is not a folder: {folder}")
-    try:
-        return sorted(p for p in folder.iterdir() if not p.name.startswith("."))
-    except PermissionError:
-        raise CorpusError(f"corpus folder cannot be read (permission denied): {folder}") from None
-
-
-def _corpus_files(path: str | Path) -> list[Path]:
-    """The .txt files of a corpus folder in name order; CorpusError if the folder is missing or has none."""
-    entries = _entries(Path(path))
-    files = [p for p in entries if p.suffix.lower() == ".txt"]
-    if not files:
-        others = [p.name + ("/" if p.is_dir() else "") for p in entries][:5]
-        found = f" (found {', '.join(others)}; only .txt files directly in it are read)" if others else ""
-        raise CorpusError(f"corpus folder has no .txt files: {path}{found}")
-    return files
-
-
-def ignored_entries(path: str | Path) -> list[FileStatus]:
-    """What the loader does not read in a corpus folder (subfolders, other file types; not metadata.csv)."""
+def document_metadata(path: str | Path) -> pd.DataFrame:
+    """doc_id and the metadata the source itself gives (table columns; a page's or Markdown file's title and
+    date) of each document that loads, in corpus order, without warnings (judged once per file or table)."""
+    src = formats.source(path)
+    if src.is_table:
+        key = _table_key(src)
+        if key not in _TABLES:
+            rows = [{"doc_id": doc.doc_id, **doc.meta} for doc, _ in formats.table_documents(src) if doc is not None]
+            _TABLES.clear()  # one table at a time: a 100,000-row table's metadata is not kept twice
+            _TABLES[key] = pd.DataFrame(rows, dtype=str).reindex(columns=list(dict.fromkeys(
+                ["doc_id"] + [c for r in rows for c in r]))).fillna("")
+        return _TABLES[key].copy()
     rows = []
-    folder = Path(path)
-    entries = _entries(folder)  # a CorpusError for a folder that cannot be read
-    hidden = sorted(p for p in folder.iterdir() if p.name.startswith(".") and p.suffix.lower() == ".txt")
-    for entry in hidden:
-        rows.append(FileStatus(entry.name, "ignored", "hidden file (its name starts with a dot): not read"))
-    for entry in entries:
-        if entry.suffix.lower() == ".txt" or entry.name == METADATA:
-            continue
-        if entry.name.lower() == METADATA:
-            rows.append(FileStatus(entry.name, "ignored", f"not read as metadata: the file must be called {METADATA}"))
-        elif entry.is_dir():
-            rows.append(FileStatus(f"{entry.name}/", "ignored", "subfolder: only .txt files directly in the "
-                                   "corpus folder are read (move or link its files up to include them)"))
-        else:
-            suffix = entry.suffix if entry.suffix.strip() == entry.suffix else repr(entry.suffix)
-            kind = f"{suffix} file" if entry.suffix else "file without extension"
-            rows.append(FileStatus(entry.name, "ignored", f"{kind}: only .txt files are read (rename it to .txt "
-                                   "to include it)"))
-    return rows
-
-
-def _read(file: Path) -> tuple[RawDocument | None, FileStatus]:
-    """Read one file; return the document (or None when skipped) and its status."""
-    if file.is_symlink() and not file.exists():
-        return None, FileStatus(file.name, "skipped", "broken link (its target does not exist)")
-    if not file.is_file():  # a pipe, socket or device would block or never end: never opened
-        return None, FileStatus(file.name, "skipped", "not a regular file (a folder, pipe or device)")
-    target = file.resolve()
-    if file.is_symlink() and target.parent == file.parent.resolve() and target.suffix.lower() == ".txt":
-        return None, FileStatus(file.name, "skipped", f"link to {target.name}, which is loaded itself")
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        return None, FileStatus(file.name, "skipped", f"cannot be read ({exc.strerror})")
-    if not data.strip():
-        return None, FileStatus(file.name, "skipped", "empty file")
-    try:
-        text, encoding, note = _decode(data)
-    except ValueError as exc:
-        return None, FileStatus(file.name, "skipped", str(exc))
-    if _looks_binary(text):
-        return None, FileStatus(file.name, "skipped", "binary file (many control characters)")
-    kept = "\n".join(line for _, line in clean_lines(text)[0])
-    if not kept.strip():
-        return None, FileStatus(file.name, "skipped", "no text left after removing boilerplate", encoding)
-    language, foreign = non_english(kept)
-    if foreign:
-        return None, FileStatus(file.name, "skipped", f"{note}; {foreign}" if note else foreign, encoding, language)
-    status = "loaded with warning" if note else "loaded"
-    return RawDocument(file.name, file.stem, text, encoding), FileStatus(file.name, status, note, encoding)
-
-
-_LOADS: dict[tuple[str, int, int], bool] = {}  # (file, mtime, size) -> loads: each file is judged once
-
-
-def loaded_ids(path: str | Path) -> list[str]:
-    """The doc_ids of the files of a corpus folder that load (not skipped), in name order, without warnings."""
-    ids = []
-    for file in _corpus_files(path):
+    for file in formats.corpus_files(src.path):
         try:
             stat = file.stat()
             key = (str(file.absolute()), stat.st_mtime_ns, stat.st_size)
         except OSError:
             continue  # a broken link or a file gone meanwhile: it does not load
         if key not in _LOADS:
-            _LOADS[key] = _read(file)[0] is not None
-        if _LOADS[key]:
-            ids.append(file.stem)
-    return ids
+            doc = formats.read_file(file)[0]
+            _LOADS[key] = None if doc is None else dict(doc.meta)
+        if _LOADS[key] is not None:
+            rows.append({"doc_id": file.stem, **_LOADS[key]})
+    columns = list(dict.fromkeys(["doc_id"] + [c for r in rows for c in r]))
+    return pd.DataFrame(rows, columns=columns, dtype=str).fillna("")
+
+
+def loaded_ids(path: str | Path) -> list[str]:
+    """The doc_ids of the documents of a corpus that load (not skipped), in corpus order, without warnings."""
+    return document_metadata(path)["doc_id"].tolist()
 
 
 def scan_corpus(path: str | Path = "seeds") -> list[tuple[RawDocument | None, FileStatus]]:
-    """Read every .txt file of the corpus folder, returning each document (or None) with its status, then
-    the entries it does not read (None, status "ignored")."""
-    return [_read(file) for file in _corpus_files(path)] + [(None, s) for s in ignored_entries(path)]
+    """Read every file (or table row) of the corpus, returning each document (or None) with its status, then
+    the entries of a folder it does not read (None, status "ignored")."""
+    return list(formats.scan(path))
 
 
 def iter_documents(path: str | Path = "seeds") -> Iterator[RawDocument]:
-    """Yield the readable documents one file at a time (streaming: no file is held after it is parsed);
-    warn (CorpusWarning naming the file) for each skipped or fallback one; fail if none is readable."""
+    """Yield the readable documents one file or row at a time (streaming: none is held after it is parsed);
+    warn (CorpusWarning naming the file or row) for each skipped or fallback one; fail if none is readable."""
     loaded = False
     languages: set[str] = set()
-    for file in _corpus_files(path):
-        doc, status = _read(file)
+    for doc, status in formats.scan(path):
         if status.reason:
             warnings.warn(f"{status.file}: {status.status}: {status.reason}", CorpusWarning, stacklevel=3)
         if doc is not None:
@@ -233,8 +103,6 @@ def iter_documents(path: str | Path = "seeds") -> Iterator[RawDocument]:
             yield doc
         elif status.language:
             languages.add(status.language)
-    for status in ignored_entries(path):
-        warnings.warn(f"{status.file}: {status.status}: {status.reason}", CorpusWarning, stacklevel=3)
     if not loaded:
         raise CorpusError(nothing_readable(path, languages))
 
@@ -351,8 +219,9 @@ def parse_document(doc: RawDocument) -> tuple[str, list[Section]]:
 
 
 def _titled(doc: RawDocument, title: str, sections: list[Section]) -> str:
-    """The document title: its own title line, else its first heading, else its doc_id."""
-    return title or next((s.heading for s in sections if s.heading), doc.doc_id)
+    """The document title: the one its source gives, else its own title line, else its first heading, else its
+    doc_id."""
+    return doc.title or title or next((s.heading for s in sections if s.heading), doc.doc_id)
 
 
 @user_facing
@@ -416,12 +285,13 @@ def _read_metadata(meta_file: Path) -> pd.DataFrame:
 @user_facing
 @stage("load+clean")
 def load_metadata(path: str | Path = "seeds") -> pd.DataFrame:
-    """The optional ``metadata.csv`` of a corpus folder (doc_id, label, ...) for the documents that load (a
-    skipped file is not a document); labels default to doc_id."""
-    docs = loaded_ids(path)
-    meta_file = Path(path) / METADATA
-    meta = pd.DataFrame({"doc_id": docs})
-    if meta_file.exists():
+    """Metadata of the documents that load (a skipped file or row is not a document): what the source gives
+    (a table's columns; a page's title and date), and for a folder its optional ``metadata.csv``, which wins
+    where it has a value; ``date`` as YYYY-MM-DD; labels default to doc_id."""
+    meta = document_metadata(path)
+    src = formats.source(path)
+    meta_file = None if src.is_table else src.path / METADATA
+    if meta_file is not None and meta_file.exists():
         extra = _read_metadata(meta_file)
         if "doc_id" not in extra.columns:
             warnings.warn(f"{meta_file.name}: no doc_id column; metadata ignored", CorpusWarning, stacklevel=2)
@@ -431,15 +301,36 @@ def load_metadata(path: str | Path = "seeds") -> pd.DataFrame:
                 warnings.warn(f"{meta_file}: doc_id listed more than once, first row kept: {', '.join(duplicated)}",
                               CorpusWarning, stacklevel=2)
                 extra = extra.drop_duplicates("doc_id")
-            unknown = sorted(set(extra["doc_id"]) - set(docs))
+            unknown = sorted(set(extra["doc_id"]) - set(meta["doc_id"]))
             if unknown:
                 warnings.warn(f"{meta_file}: doc_id without a file in the corpus that loads, ignored: "
                               f"{', '.join(unknown)}", CorpusWarning, stacklevel=2)
-            meta = meta.merge(extra, on="doc_id", how="left")
+            if "date" in extra.columns:
+                extra["date"] = _dates(extra, meta_file)
+            both = [c for c in extra.columns if c in meta.columns and c != "doc_id"]
+            meta = meta.merge(extra, on="doc_id", how="left", suffixes=("_source", ""))
+            for column in both:
+                given = meta[column].fillna("")
+                meta[column] = given.where(given != "", meta.pop(f"{column}_source"))
     if "label" not in meta.columns:
         meta["label"] = meta["doc_id"]
     meta["label"] = meta["label"].fillna("").where(meta["label"].fillna("") != "", meta["doc_id"])
     return meta
+
+
+def _dates(extra: pd.DataFrame, meta_file: Path) -> pd.Series:
+    """The date column of metadata.csv as YYYY-MM-DD; a value that is not a date is left empty, with a warning."""
+    out, bad = [], []
+    for doc_id, value in zip(extra["doc_id"], extra["date"].fillna(""), strict=True):
+        try:
+            out.append(formats.parse_date(value) if value.strip() else "")
+        except ValueError:
+            out.append("")
+            bad.append(f"{doc_id} ({value[:40]!r})")
+    if bad:
+        warnings.warn(f"{meta_file}: date that cannot be read as a date, left empty: {', '.join(bad)}",
+                      CorpusWarning, stacklevel=3)
+    return pd.Series(out, index=extra.index, dtype=str)
 
 
 @user_facing
@@ -474,7 +365,8 @@ def word_accounting(path: str | Path = "seeds") -> pd.DataFrame:
 @user_facing
 def doc_groups(path: str | Path = "seeds", max_groups: int = 8) -> dict[str, str]:
     """Mapping doc_id -> the unit of comparison: each document itself when there are at most ``max_groups``
-    documents, else the ``group`` column of metadata.csv, else one group "all documents"."""
+    documents, else the ``group`` column of the metadata (metadata.csv, or the table column ``?group=`` names),
+    else one group "all documents"."""
     meta = load_metadata(path)
     if len(meta) <= max_groups:
         return dict(zip(meta["doc_id"], meta["doc_id"], strict=True))
@@ -485,9 +377,9 @@ def doc_groups(path: str | Path = "seeds", max_groups: int = 8) -> dict[str, str
 
 
 def _txt_files(folder: Path) -> list[Path]:
-    """The .txt files of a folder in name order (none if it is not a readable folder)."""
+    """The files of a folder the loader reads (.txt, .md, .html) in name order (none if it is not a folder)."""
     try:
-        return sorted(p for p in folder.iterdir() if p.suffix == ".txt")
+        return sorted(p for p in folder.iterdir() if p.suffix.lower() in formats.FOLDER_SUFFIXES)
     except OSError:
         return []
 

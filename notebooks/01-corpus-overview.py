@@ -18,8 +18,9 @@
 # analysing? How long are the articles and their sections, what did cleaning remove, how much
 # vocabulary do they share, which multi-word expressions recur, and which actors do they name?
 #
-# **Inputs.** The `.txt` files in `CORPUS` (by default `seeds/`: three web articles on Central Asian security
-# policy from one site, read-only) and the optional `metadata.csv` beside them (short labels).
+# **Inputs.** The documents in `CORPUS`, a folder of `.txt`, `.md` or `.html` files or one table file (by default
+# `seeds/`: three web articles on Central Asian security policy from one site, read-only), and the optional
+# `metadata.csv` beside them (short labels).
 #
 # **Outputs.** `figures/01_vocabulary_overlap.{png,svg}`, `figures/01_actor_mentions.{png,svg}` (the
 # section-length figure is drawn for publication by notebook 04 from the tables); tidy tables

@@ -28,9 +28,9 @@ def test_empty_folder_raises_corpus_error_naming_the_path(tmp_path):
         cu.load_corpus(tmp_path)
 
 
-def test_folder_without_txt_files_raises_corpus_error(make_corpus):
-    folder = make_corpus({"notes.md": "# not a corpus file"})
-    with pytest.raises(cu.CorpusError, match=r"no \.txt files"):
+def test_folder_without_text_or_html_files_raises_corpus_error(make_corpus):
+    folder = make_corpus({"notes.docx": b"PK\x03\x04 word document"})
+    with pytest.raises(cu.CorpusError, match=r"no \.txt, \.md or \.html files"):
         cu.load_corpus(folder)
 
 
@@ -161,20 +161,21 @@ def test_a_folder_that_cannot_be_read_is_a_corpus_error(make_corpus, monkeypatch
 
 
 def test_subfolders_and_other_file_types_are_reported_as_ignored_and_warned(make_corpus):
-    folder = make_corpus({"a.txt": ARTICLE, "notes.md": "# notes", "more.text": ARTICLE, "metadata.csv": "doc_id\na\n"})
+    folder = make_corpus({"a.txt": ARTICLE, "notes.docx": "# notes", "more.text": ARTICLE,
+                          "metadata.csv": "doc_id\na\n"})
     (folder / "2024").mkdir()
     report = cu.corpus_report(folder).set_index("file")
-    assert report.loc[["2024/", "more.text", "notes.md"], "status"].tolist() == ["ignored"] * 3
+    assert report.loc[["2024/", "more.text", "notes.docx"], "status"].tolist() == ["ignored"] * 3
     assert "metadata.csv" not in report.index
     with pytest.warns(cu.CorpusWarning) as record:
         sections = cu.load_corpus(folder)
-    assert sorted(str(w.message).split(":")[0] for w in record) == ["2024/", "more.text", "notes.md"]
+    assert sorted(str(w.message).split(":")[0] for w in record) == ["2024/", "more.text", "notes.docx"]
     assert set(sections["doc_id"]) == {"a"}
 
 
-def test_a_folder_with_no_txt_file_names_what_it_found(make_corpus):
-    folder = make_corpus({"notes.md": "# notes"})
-    with pytest.raises(cu.CorpusError, match=r"found notes\.md"):
+def test_a_folder_with_no_readable_file_names_what_it_found(make_corpus):
+    folder = make_corpus({"notes.docx": "# notes"})
+    with pytest.raises(cu.CorpusError, match=r"found notes\.docx"):
         cu.load_corpus(folder)
 
 

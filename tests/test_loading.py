@@ -135,8 +135,8 @@ def test_many_documents_are_grouped_by_metadata_or_as_one_group(make_corpus):
 def test_documents_are_read_one_file_at_a_time(make_corpus, monkeypatch):
     folder = make_corpus({"a.txt": ARTICLE, "b.txt": ARTICLE, "c.txt": ARTICLE})
     reads = []
-    real_read = cu.loading._read
-    monkeypatch.setattr(cu.loading, "_read", lambda file: reads.append(file.name) or real_read(file))
+    real_read = cu.formats.read_file
+    monkeypatch.setattr(cu.formats, "read_file", lambda file: reads.append(file.name) or real_read(file))
     documents = cu.loading.iter_documents(folder)
     assert next(documents).file == "a.txt" and reads == ["a.txt"]
     assert [d.file for d in documents] == ["b.txt", "c.txt"]

@@ -52,12 +52,12 @@ def test_a_corpus_in_another_language_is_refused_before_any_notebook_runs(make_c
 
 def test_the_run_summary_lists_each_corpus_warning_and_where_the_report_is(make_corpus, tmp_path):
     runner = _runner()
-    folder = make_corpus({"a.txt": ARTICLE, "de.txt": GERMAN, "notes.md": "# notes", "empty.txt": b""})
+    folder = make_corpus({"a.txt": ARTICLE, "de.txt": GERMAN, "notes.docx": "# notes", "empty.txt": b""})
     error, notes = runner.check_corpus(folder)
     text = runner.summary(folder, notes, tmp_path / "out" / "notebooks")
     assert error == ""
     assert "1 ignored, 2 skipped" in text.splitlines()[0]
-    for name in ("de.txt: skipped: written in German", "empty.txt: skipped: empty file", "notes.md: ignored"):
+    for name in ("de.txt: skipped: written in German", "empty.txt: skipped: empty file", "notes.docx: ignored"):
         assert name in text
     assert text.splitlines()[-1].startswith(f"report: the executed notebooks in {tmp_path / 'out' / 'notebooks'}")
 
@@ -131,3 +131,17 @@ def test_an_outdir_that_is_a_file_is_refused_with_a_message(make_corpus, tmp_pat
     (tmp_path / "afile").write_text("x")
     assert _runner().main(["--corpus", str(folder), "--outdir", str(tmp_path / "afile")]) == 2
     assert "is a file, not a folder" in capsys.readouterr().err
+
+
+def test_a_table_corpus_is_checked_row_by_row_before_anything_runs(tmp_path):
+    runner = _runner()
+    table = tmp_path / "export.csv"
+    table.write_text(f'doc_id,text\na,"{ARTICLE}"\nb,\n', encoding="utf-8")
+    error, notes = runner.check_corpus(Path(f"{table}?text=text"))
+    assert error == "" and notes == ["export.csv, row 3: skipped: empty text"]  # row 2 spans many lines
+
+
+def test_a_missing_table_corpus_is_refused_naming_the_formats_read(tmp_path, capsys):
+    code = _runner().main(["--corpus", str(tmp_path / "export.csv"), "--outdir", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2 and "corpus not found" in err and ".parquet" in err and not (tmp_path / "out").exists()

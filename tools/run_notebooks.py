@@ -443,7 +443,8 @@ def _main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="*", default=[], help="notebook number prefixes to run, e.g. 01 02")
     parser.add_argument("--param", action="append", default=[], help="NAME=VALUE parameter override")
     parser.add_argument("--outdir", default="", help="write notebooks, figures and results under this folder")
-    parser.add_argument("--corpus", default="", help="folder of .txt files to analyse instead of seeds/")
+    parser.add_argument("--corpus", default="", help="folder (.txt, .md, .html) or table file (CSV/TSV, JSON Lines, "
+                        "Parquet; column options after ?) to analyse instead of seeds/")
     parser.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell")
     parser.add_argument("--from-env", action="store_true",
                         help="take --corpus and --outdir from CORPUS_DIR and OUTPUT_DIR (as make passes them)")
@@ -456,10 +457,20 @@ def _main(argv: list[str] | None = None) -> int:
     args.corpus = args.corpus or str(params.pop("CORPUS", ""))
     args.outdir = args.outdir or str(params.pop("OUTDIR", ""))
     if args.corpus:
-        if not Path(args.corpus).is_dir():
-            print(f"corpus folder not found: {args.corpus}", file=sys.stderr)
+        from corpus_utils import formats
+        from corpus_utils.errors import CorpusError
+
+        try:
+            src = formats.source(args.corpus)
+        except CorpusError as exc:
+            print(f"cannot analyse this corpus: {exc}", file=sys.stderr)
             return 2
-        params["CORPUS"] = str(Path(args.corpus).resolve())
+        if not (src.path.is_dir() or (src.is_table and src.path.is_file())):
+            kinds = ", ".join(formats.TABLE_SUFFIXES)
+            print(f"corpus not found: {args.corpus} (a folder of .txt, .md or .html files, or a table file: {kinds})",
+                  file=sys.stderr)
+            return 2
+        params["CORPUS"] = formats.resolved(args.corpus)
     outdir = Path(args.outdir).resolve() if args.outdir else None
     if outdir is None and not is_seeds(params):
         print("CORPUS=... needs OUTDIR=<folder> too, so that the committed figures/ and results/ stay untouched",
