@@ -313,7 +313,9 @@ def plot_group_profiles(table: pd.DataFrame, group_labels: Mapping[str, str], it
     for g, group in enumerate(groups):
         part = table[table["group"] == group].set_index("column").loc[items]
         y = np.arange(len(items)) + (g - (len(groups) - 1) / 2) * step
-        ax.errorbar(part["mean"], y, xerr=[part["mean"] - part["ci_low"], part["ci_high"] - part["mean"]],
+        # the consensus mean can fall outside an interval drawn from the single runs: no bar on that side
+        below, above = (part["mean"] - part["ci_low"]).clip(lower=0), (part["ci_high"] - part["mean"]).clip(lower=0)
+        ax.errorbar(part["mean"], y, xerr=[below, above],
                     fmt=markers[g % len(markers)], color=f"C{g}", capsize=3, ms=6,
                     label=group_labels.get(group, group))
     ax.set_yticks(range(len(items)), [f"{i}: {item_labels.get(i, '')}" for i in items])
@@ -514,4 +516,81 @@ def plot_formula_share(share: pd.DataFrame, labels: Mapping[str, str]) -> Figure
     ax.set_xlabel("share of the article's words")
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)
     fig.tight_layout()
+    return fig
+
+
+@stage("figures")
+def plot_effects(effects: pd.DataFrame, item_labels: Mapping[str, str], group_labels: Mapping[str, str], xlabel: str,
+                 alpha: float = 0.05) -> Figure:
+    """Forest plot of ``effects.*_effects``: each contrast (panel) on each outcome (row), estimate and 95%
+    interval; a filled marker when the effect holds after Holm's correction over the whole table."""
+    if effects.empty:
+        return placeholder("one group and no dates: there is no contrast to estimate")
+    contrasts = list(dict.fromkeys(effects["contrast"]))
+    items = list(dict.fromkeys(effects["outcome"]))
+    cols = min(len(contrasts), 3)
+    rows = -(-len(contrasts) // cols)
+    height = 0.32 * len(items) * rows + 1.2 * rows + 0.9
+    fig = Figure(figsize=(3.4 * cols + 2.2, height))
+    axes = np.atleast_1d(fig.subplots(rows, cols, sharey=True, squeeze=False)).ravel()
+    for ax, contrast in zip(axes, contrasts, strict=False):
+        part = effects[effects["contrast"] == contrast].set_index("outcome").loc[items]
+        y = np.arange(len(items))
+        held = part["p_holm"].to_numpy() < alpha
+        ax.axvline(0, color="0.4", lw=0.8)
+        below = (part["estimate"] - part["ci_low"]).clip(lower=0)  # a percentile interval may exclude the estimate
+        above = (part["ci_high"] - part["estimate"]).clip(lower=0)
+        ax.errorbar(part["estimate"], y, xerr=[below, above], fmt="none", ecolor="C0", capsize=2, lw=1)
+        ax.scatter(part["estimate"][held], y[held], color="C0", zorder=3, s=22, label=f"Holm p < {alpha}")
+        ax.scatter(part["estimate"][~held], y[~held], facecolor="white", edgecolor="C0", zorder=3, s=22,
+                   label="not after Holm")
+        first = part.iloc[0]
+        title = (f"{group_labels.get(first['group'], first['group'])} vs "
+                 f"{group_labels.get(first['reference'], first['reference'])}" if first["group"] else contrast)
+        ax.set_title(textwrap.shorten(title, 40), fontsize=10)
+        ax.set_yticks(y, [textwrap.shorten(f"{i}: {item_labels.get(i, '')}".rstrip(": "), 44) for i in items])
+        ax.set_xlabel(xlabel)
+    axes[0].invert_yaxis()
+    for ax in axes[len(contrasts):]:
+        ax.set_visible(False)
+    handles, names = axes[0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="upper center", ncol=2)
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.45 / height))
+    return fig
+
+
+@stage("figures")
+def plot_trends(trends: pd.DataFrame, item_labels: Mapping[str, str], group_labels: Mapping[str, str],
+                ylabel: str, max_groups: int = 6) -> Figure:
+    """Expected prevalence over time, one panel per outcome, one line per group with its 95% band (the
+    ``max_groups`` groups listed first; the rest are in the table)."""
+    if trends.empty:
+        return placeholder("the documents have no dates (or too few distinct ones) to model time")
+    import matplotlib.dates as mdates
+
+    items = list(dict.fromkeys(trends["outcome"]))
+    groups = list(dict.fromkeys(trends["group"]))[:max_groups]
+    cols = min(len(items), 3)
+    rows = -(-len(items) // cols)
+    height = 2.3 * rows + 0.7
+    fig = Figure(figsize=(3.6 * cols, height))
+    axes = np.atleast_1d(fig.subplots(rows, cols, sharex=True, squeeze=False)).ravel()
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
+    for ax, item in zip(axes, items, strict=False):
+        for g, group in enumerate(groups):
+            part = trends[(trends["outcome"] == item) & (trends["group"] == group)]
+            days = pd.to_datetime(part["date"]).to_numpy()
+            ax.fill_between(days, part["ci_low"], part["ci_high"], color=f"C{g}", alpha=0.18, lw=0)
+            ax.plot(days, part["estimate"], color=f"C{g}", lw=1.4, label=group_labels.get(group, group))
+        ax.set_title(textwrap.shorten(f"{item}: {item_labels.get(item, '')}".rstrip(": "), 38), fontsize=10)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        ax.grid(axis="y")
+    for ax in axes[: len(items) : cols]:
+        ax.set_ylabel(ylabel)
+    for ax in axes[len(items):]:
+        ax.set_visible(False)
+    handles, names = axes[0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="upper center", ncol=min(len(groups), 4))
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.4 / height))
     return fig

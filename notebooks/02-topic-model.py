@@ -23,8 +23,10 @@
 #
 # **Outputs.** `results/k_selection.csv` (every run of the K sweep), `results/topic_ensemble.json` (the
 # consensus of many seeded runs, a keyed cache), `results/topic_models.csv` (the models compared),
-# `results/topic_terms.csv`, `results/doc_topics.csv`, `results/topic_prevalence.csv`;
-# `figures/ldavis.html` (self-contained, works offline), `figures/02_intertopic_map`, `figures/02_topic_flow`.
+# `results/topic_terms.csv`, `results/doc_topics.csv`, `results/topic_prevalence.csv`,
+# `results/topic_effects.csv` and `results/topic_trends.csv` (topics on the metadata); `figures/ldavis.html`
+# (self-contained, works offline), `figures/02_intertopic_map`, `figures/02_topic_flow`,
+# `figures/02_topic_effects`, `figures/02_topic_trends`.
 #
 # **Method.** gensim `LdaModel` (single process, seeded), fitted many times: K is chosen by a rule whose
 # choice is checked by resampling seeds, and the final topics are the consensus of `N_RUNS` runs whose
@@ -54,6 +56,7 @@ SEEDED_EXTRA = 2  # unseeded topics beside the nine frame topics
 GIBBS_ITERATIONS = 1000
 N_BOOT = 2000
 N_PERM = 2000
+N_SIMS = 1000  # coefficient draws of the method of composition (topic effects on the metadata)
 N_JOBS = 2
 SWEEP_MAX_UNITS = 400  # a larger corpus chooses K on a seeded sample of this many units of each type
 SWEEP_BUDGET = 2500  # sweep passes: 20 up to 125 units, then SWEEP_BUDGET / units, at least 2
@@ -69,7 +72,19 @@ import pandas as pd
 from IPython.display import HTML
 
 import corpus_utils as cu
-from corpus_utils import ensemble, framing, ldavis, notebook, plots, stats, tokens, topic_metrics, topics, validation
+from corpus_utils import (
+    effects,
+    ensemble,
+    framing,
+    ldavis,
+    notebook,
+    plots,
+    stats,
+    tokens,
+    topic_metrics,
+    topics,
+    validation,
+)
 
 FIGURES, RESULTS = notebook.setup(OUTDIR, CORPUS)
 SEEDS_RUN = notebook.is_seed_corpus(CORPUS)
@@ -116,8 +131,10 @@ for name, why in problems.items():
     print(f"{name} are not modelled: {why}")
 vocabs = {name: v for name, v in vocabs.items() if name not in problems}
 outputs = [RESULTS / f"{name}.csv" for name in ("k_selection", "topic_terms", "doc_topics", "topic_prevalence",
-                                                "topic_models")] + [RESULTS / "topic_ensemble.json"]
-figures = [FIGURES / "ldavis.html"] + [FIGURES / f"02_{n}.{f}" for n in ("intertopic_map", "topic_flow")
+                                                "topic_models", "topic_effects", "topic_trends")]
+outputs.append(RESULTS / "topic_ensemble.json")
+figures = [FIGURES / "ldavis.html"] + [FIGURES / f"02_{n}.{f}" for n in ("intertopic_map", "topic_flow",
+                                                                         "topic_effects", "topic_trends")
                                        for f in plots.FORMATS]
 notebook.skip_from_here("" if vocabs else "no kind of unit can carry a topic model on this corpus (see above)",
                         remove=outputs + figures)
@@ -384,7 +401,52 @@ plots.save_figure(fig, "02_topic_flow", FIGURES, "Topic proportions along each a
 fig
 
 # %% [markdown]
-# ## 8. What the topics do and do not tell us
+# ## 8. Topic prevalence and the metadata (as stm's `estimateEffect`)
+# Each topic's proportion in a unit is modelled on its document's metadata: the group (here each article is
+# its own group; on a corpus with `metadata.csv` or table columns, the outlet or any `group`) and, when the
+# documents are dated, a smooth trend in time (a restricted cubic spline). The uncertainty is the method of
+# composition: for each of the `N_RUNS` runs of the ensemble the model is refitted and its coefficients
+# drawn from their sampling distribution, so the intervals carry the disagreement between runs as well as
+# the regression's error (`effects.composition_effects`). Units are independent here (one document per group);
+# with several documents per group they are clustered by document. p-values are Holm-adjusted over the
+# whole table.
+
+# %%
+meta = cu.load_metadata(CORPUS)
+dates = dict(zip(meta["doc_id"], meta["date"], strict=True)) if "date" in meta else None
+topic_design = effects.design(unit_table["doc_id"], groups, dates)
+topic_effects, topic_trends = effects.composition_effects(
+    ens.run_theta, topic_design, [str(t) for t in range(1, K + 1)], n_sims=N_SIMS, seed=SEED)
+notebook.save_table(topic_effects.round(4), "topic_effects", RESULTS)
+notebook.save_table(topic_trends.round(4), "topic_trends", RESULTS)
+print(topic_design.note or f"terms: {', '.join(topic_design.terms)}")
+topic_effects.round(3).drop(columns=["uncertainty"])
+
+# %%
+names = {str(t): lab for t, lab in topic_labels.items()}
+fig = plots.plot_effects(topic_effects, names, labels, "difference in topic proportion")
+plots.save_figure(fig, "02_topic_effects", FIGURES, "Effect of the metadata on each topic's proportion: each group "
+                  "against the reference (and the change over time when dated), 95% intervals by the method of "
+                  "composition over the ensemble's runs; filled: holds after Holm's correction.")
+fig
+
+# %%
+fig = plots.plot_trends(topic_trends, names, labels, "expected topic proportion")
+plots.save_figure(fig, "02_topic_trends", FIGURES, "Expected topic proportion over time by group, with 95% bands by "
+                  "the method of composition (drawn when the documents are dated).")
+fig
+
+# %% [markdown] tags=["seed-prose"]
+# On the seeds the documents carry no dates, so no trend is drawn (the figure says so), and every interval
+# of an article against the first includes zero: the model agrees with the permutation test above (asserted
+# below).
+
+# %%
+if SEEDS_RUN:
+    assert topic_trends.empty and (topic_effects["p_holm"] > 0.05).all(), topic_effects
+
+# %% [markdown]
+# ## 9. What the topics do and do not tell us
 # Every number below is computed in this run; the assertions above hold the claims to them.
 
 # %%
