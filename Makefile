@@ -24,21 +24,23 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: help figures test lint lab screenshots lock bench check-env clean
 REPS ?= 3
-SCALE ?= 1000 3000 10000
+SCALE ?= 1000 3000 10000 30000 100000
 SCALE_REPS ?= 1
 
 ## Show this help
 help:
 	@awk '/^## /{doc=substr($$0,4); next} /^[a-zA-Z_.-]+:/{if(doc){split($$1,t,":"); printf "  make %-10s %s\n", t[1], doc}; doc=""}' $(MAKEFILE_LIST)
 
-## Execute every notebook in order (headless) and rewrite figures/ and results/ [CORPUS=dir OUTDIR=dir NO_CACHE=1]
+## Execute every notebook in order (headless) and rewrite figures/ and results/ [CORPUS=dir OUTDIR=dir NO_CACHE=1 ENGINE=dask]
 figures: export CORPUS_DIR := $(value CORPUS)
 figures: export OUTPUT_DIR := $(value OUTDIR)
 figures: export CORPUS_UTILS_NO_CACHE := $(filter-out 0,$(value NO_CACHE))
 figures: $(ENV)
 	@# CORPUS and OUTDIR reach the runner through the environment, unexpanded: spaces, quotes, `$$`, backticks
 	@# and newlines in a path are never split, expanded or run by make or the shell. The runner refuses a
-	@# CORPUS without an OUTDIR. NO_CACHE=1 recomputes everything and reads no cache entry.
+	@# CORPUS without an OUTDIR. NO_CACHE=1 recomputes everything and reads no cache entry. ENGINE=dask runs
+	@# the per-document stages and the model fits on Dask: a LocalCluster of DASK_WORKERS (2) processes, or
+	@# the cluster at DASK_SCHEDULER=tcp://host:8786 (both reach the runner through the environment).
 	$(PYTHON) tools/run_notebooks.py --from-env $(NOTEBOOK_ARGS)
 
 ## Run all tests: lint, pytest on tests/ and nbval (strict) on every notebook
@@ -62,7 +64,7 @@ screenshots: $(ENV)
 	  tests/test_jupyterlab.py -k every_explorer_view
 	$(PYTHON) -c 'from tests.lab import record_screenshots; record_screenshots()'
 
-## Benchmark: floor, notebooks, make figures, stages on the seeds; then 1k-10k documents [REPS=3 SCALE=... SCALE_REPS=1]
+## Benchmark: floor, notebooks, make figures, stages on the seeds; then 1k-100k documents [REPS=3 SCALE=... SCALE_REPS=1]
 bench: $(ENV)
 	$(PYTHON) benchmarks/bench.py --reps $(REPS) --scale $(SCALE) --scale-reps $(SCALE_REPS)
 

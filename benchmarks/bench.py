@@ -1,6 +1,6 @@
 """Benchmark harness (`make bench`): wall time and peak memory of the floor, of each notebook, of the whole
 `make figures` and of the pipeline's stages on the seeds (several repetitions, medians), then the same
-pipeline on corpora of 1,000, 3,000 and 10,000 documents built from text that ships in installed packages,
+pipeline on corpora of 1,000 to 100,000 documents built from text that ships in installed packages,
 with per-stage time and memory and the fitted growth exponent.
 
 Timings vary between machines, so they go to tables in the terminal and CSVs under bench-out/ (ignored by
@@ -222,7 +222,7 @@ def main() -> int:
     """Run the benchmarks, print the tables and write the CSVs."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=3, help="repetitions on the seeds")
-    parser.add_argument("--scale", type=int, nargs="*", default=[1000, 3000, 10000], help="corpus sizes")
+    parser.add_argument("--scale", type=int, nargs="*", default=[1000, 3000, 10000, 30000, 100000], help="corpus sizes")
     parser.add_argument("--scale-reps", type=int, default=1, help="repetitions per corpus size")
     parser.add_argument("--corpus", default=str(ROOT / "seeds"))
     parser.add_argument("--out", default=str(ROOT / "bench-out"))

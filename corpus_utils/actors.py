@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from functools import lru_cache
+from collections.abc import Mapping, Sequence
+from functools import lru_cache, partial
 from importlib import resources
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from . import engine
 from .profiling import stage
 
 ACTOR_TYPES = ("Central Asian state", "external power", "multilateral organisation", "initiative")
@@ -66,14 +67,18 @@ def find_actors(text: str) -> list[tuple[str, str, str]]:
 @stage("framing")
 def actor_mentions(units: pd.DataFrame, keys: tuple[str, ...] = ("doc_id", "section")) -> pd.DataFrame:
     """Actor mention counts per unit (e.g. per section): the key columns, actor, type, mentions."""
-    rows = []
-    for record in units.to_dict("records"):
-        counts: dict[tuple[str, str], int] = {}
-        for _, actor, kind in find_actors(record["text"]):
-            counts[(actor, kind)] = counts.get((actor, kind), 0) + 1
-        for (actor, kind), n in sorted(counts.items()):
-            rows.append({**{k: record[k] for k in keys}, "actor": actor, "type": kind, "mentions": n})
+    records = units[[*keys, "text"]].to_dict("records")
+    rows = [row for part in engine.mapper()(partial(_unit_mentions, keys), records) for row in part]
     return pd.DataFrame(rows, columns=[*keys, "actor", "type", "mentions"])
+
+
+def _unit_mentions(keys: Sequence[str], record: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Actor mention counts of one unit: its keys, actor, type, mentions (actors in name order)."""
+    counts: dict[tuple[str, str], int] = {}
+    for _, actor, kind in find_actors(record["text"]):
+        counts[(actor, kind)] = counts.get((actor, kind), 0) + 1
+    return [{**{k: record[k] for k in keys}, "actor": actor, "type": kind, "mentions": n}
+            for (actor, kind), n in sorted(counts.items())]
 
 
 @stage("framing")

@@ -156,7 +156,12 @@ def pool_map(worker: Callable[[Any], Any], tasks: Sequence[Any], n_jobs: int,
     """``worker`` over ``tasks`` in ``n_jobs`` forked processes (serially for one), results in task order.
 
     With ``cost``, the most expensive tasks start first, so no worker is left alone with a long one at the end.
+    With ENGINE=dask, each task is one Dask task instead (``engine.map_tasks``), with ``SHARED`` sent along.
     """
+    from . import engine
+
+    if engine.on_dask() and len(tasks) > 1:
+        return engine.map_tasks(worker, list(tasks), dict(SHARED))
     if n_jobs <= 1 or len(tasks) <= 1:
         return [worker(t) for t in tasks]
     order = sorted(range(len(tasks)), key=lambda i: (-cost(tasks[i]), i)) if cost else list(range(len(tasks)))

@@ -8,9 +8,11 @@ import csv
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl
 
 from .cleaning import clean_lines
@@ -43,6 +45,7 @@ class RawDocument:
     title: str = ""
     meta: Mapping[str, str] = field(default_factory=dict)
     removed: tuple[tuple[int, str, str], ...] = ()  # (line, rule, text): e.g. what HTML extraction left out
+    parsed: Any = None  # (title, sections) when parsed where it was read (on a Dask worker)
 
 
 @dataclass(frozen=True)
@@ -458,33 +461,60 @@ def parse_date(value: str) -> str:
     return stamp.date().isoformat()
 
 
-def table_documents(src: Source) -> Iterator[tuple[RawDocument | None, FileStatus]]:
-    """Each row of a table corpus as a document (or None with the reason: empty text, unparseable date,
-    duplicate id, malformed row); CorpusError when the file cannot be read or has no text column."""
+def table_rows(src: Source) -> tuple[str, str, Iterator[tuple[str, int, dict[str, str] | str]]]:
+    """(encoding note, 'row' or 'line', rows) of a table corpus: each row as (where, number, the record or why
+    it is malformed), read lazily; CorpusError when the file cannot be opened or has no text column."""
     path, options = src.path, src.options
     if not path.is_file():
         raise CorpusError(f"corpus table not found: {path}" if not path.exists() else f"not a regular file: {path}")
     suffix = path.suffix.lower()
     jsonl = suffix in (".jsonl", ".ndjson")
+    header, note, rows = (_parquet_rows(path) if suffix == ".parquet" else _jsonl_rows(path) if jsonl
+                          else _csv_rows(path, options))
+    if options["text"] not in header:
+        raise CorpusError(f"{path}: no text column {options['text']!r} (columns: {', '.join(header) or 'none'}; "
+                          f"name the text column with {path.name}?text=<column>)")
+    unit = "line" if jsonl else "row"
+    return note, unit, ((f"{path.name}, {unit} {number}", number, record) for number, record in rows)
+
+
+Mapper = Callable[[Callable[[Any], Any], Iterable[Any]], Iterable[Any]]
+
+
+def _row_document(options: Mapping[str, str], prepare: Callable[[RawDocument], RawDocument] | None,
+                  entry: tuple[str, int, dict[str, str] | str]) -> tuple[RawDocument | None, FileStatus]:
+    """One table row (where, number, record) as a document (prepared), or None and the reason."""
+    where, number, record = entry
+    if isinstance(record, str):
+        return None, FileStatus(where, "skipped", record)
+    columns = {key: options[key] for key in ("doc_id", "title", "date", "group")}
+    doc, status = _table_document(where, number, record, options, columns)
+    return (prepare(doc) if prepare and doc is not None else doc), status
+
+
+def _file_document(prepare: Callable[[RawDocument], RawDocument] | None, file: Path
+                   ) -> tuple[RawDocument | None, FileStatus]:
+    """One file of a corpus folder as a document (prepared), or None and the reason."""
+    doc, status = read_file(file)
+    return (prepare(doc) if prepare and doc is not None else doc), status
+
+
+def table_documents(src: Source, mapper: Mapper = map, prepare: Callable[[RawDocument], RawDocument] | None = None
+                    ) -> Iterator[tuple[RawDocument | None, FileStatus]]:
+    """Each row of a table corpus as a document (or None with the reason: empty text, unparseable date,
+    duplicate id, malformed row), in order; ``mapper`` applies the per-row work (here, lazily, by default;
+    on Dask partitions with the engine's) and ``prepare`` finishes each document there (e.g. parses it)."""
+    path = src.path
     try:
-        header, note, rows = (_parquet_rows(path) if suffix == ".parquet" else _jsonl_rows(path) if jsonl
-                              else _csv_rows(path, options))
-        if options["text"] not in header:
-            raise CorpusError(f"{path}: no text column {options['text']!r} (columns: {', '.join(header) or 'none'}; "
-                              f"name the text column with {path.name}?text=<column>)")
+        note, unit, rows = table_rows(src)
         if note:
             yield None, FileStatus(path.name, "loaded with warning", note)
-        unit = "line" if jsonl else "row"
-        columns = {key: options[key] for key in ("doc_id", "title", "date", "group")}
         seen: dict[str, int] = {}
-        for number, record in rows:
-            where = f"{path.name}, {unit} {number}"
-            if isinstance(record, str):
-                yield None, FileStatus(where, "skipped", record)
-                continue
-            doc, status = _table_document(where, number, record, options, columns)
+        id_column = src.options["doc_id"]
+        for doc, status in mapper(partial(_row_document, src.options, prepare), rows):
+            number = int(status.file.rsplit(" ", 1)[1])
             if doc is not None and doc.doc_id in seen:
-                doc, status = None, FileStatus(where, "skipped", f"{columns['doc_id']} {doc.doc_id!r} already used "
+                doc, status = None, FileStatus(status.file, "skipped", f"{id_column} {doc.doc_id!r} already used "
                                                f"by {unit} {seen[doc.doc_id]}")
             elif doc is not None:
                 seen[doc.doc_id] = number
@@ -514,13 +544,15 @@ def _table_document(where: str, number: int, record: Mapping[str, str], options:
     return judge(where, doc_id, text, "", "", title=meta.get("title", ""), meta=meta)
 
 
-def scan(corpus: str | Path) -> Iterator[tuple[RawDocument | None, FileStatus]]:
-    """Every file (or row) of a corpus with its status, then, for a folder, the entries it does not read."""
+def scan(corpus: str | Path, mapper: Mapper = map, prepare: Callable[[RawDocument], RawDocument] | None = None
+         ) -> Iterator[tuple[RawDocument | None, FileStatus]]:
+    """Every file (or row) of a corpus with its status, in order, then, for a folder, the entries it does not
+    read; ``mapper`` and ``prepare`` as in ``table_documents``."""
     src = source(corpus)
     if src.is_table:
-        yield from table_documents(src)
+        yield from table_documents(src, mapper, prepare)
         return
-    for file in corpus_files(src.path):
-        yield read_file(file)
+    # absolute paths: a Dask worker does not share this process's working folder
+    yield from mapper(partial(_file_document, prepare), [p.absolute() for p in corpus_files(src.path)])
     for status in ignored_entries(src.path):
         yield None, status

@@ -7,7 +7,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 from itertools import combinations
 from typing import Any
@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from . import tokens
+from . import engine, tokens
 from .profiling import stage
 
 
@@ -85,6 +85,16 @@ def frame_indicators() -> dict[str, list[str]]:
     return {name: list(f["indicators"]) for name, f in load_codebook()["frames"].items()}
 
 
+def _frame_row(indicators: Mapping[str, Sequence[str]], masked: Sequence[str], record: Mapping[str, Any]
+               ) -> dict[str, float]:
+    """Indicator hits per 100 words of each frame in one unit (heading and text)."""
+    text = f"{record.get('heading', '')}.\n{record['text']}"
+    sents = tokens.lemma_sentences(text)
+    words = max(tokens.count_words(text), 1)
+    return {name: 100 * sum(count_matches(sents, phrases, masked).values()) / words
+            for name, phrases in indicators.items()}
+
+
 @stage("framing")
 def frame_scores(units: pd.DataFrame, indicators: Mapping[str, Sequence[str]] | None = None,
                  masked: Sequence[str] = ()) -> pd.DataFrame:
@@ -100,13 +110,7 @@ def frame_scores(units: pd.DataFrame, indicators: Mapping[str, Sequence[str]] | 
     rate ("none" if no indicator occurs; ties go to the frame listed first).
     """
     indicators = frame_indicators() if indicators is None else indicators
-    rows = []
-    for record in units.to_dict("records"):
-        text = f"{record.get('heading', '')}.\n{record['text']}"
-        sents = tokens.lemma_sentences(text)
-        words = max(tokens.count_words(text), 1)
-        rows.append({name: 100 * sum(count_matches(sents, phrases, masked).values()) / words
-                     for name, phrases in indicators.items()})
+    rows = list(engine.mapper()(partial(_frame_row, dict(indicators), tuple(masked)), units.to_dict("records")))
     scores = pd.DataFrame(rows, index=units.index, columns=list(indicators)).round(3)
     best = scores.to_numpy().argmax(axis=1)
     scores["primary_frame"] = [scores.columns[i] if scores.iloc[r, i] > 0 else "none" for r, i in enumerate(best)]
@@ -138,24 +142,28 @@ def function_features(units: pd.DataFrame, sentence_cues: Mapping[str, Sequence[
     names = list(sentence_cues)
     body_lemmas = {f: [_lemma_phrase(c) for c in sentence_cues[f]] for f in names}
     head_lemmas = {f: [_lemma_phrase(c) for c in heading_cues.get(f, ())] for f in names}
-    rows = []
-    for record in units.to_dict("records"):
-        body = tokens.lemma_sentences(record["text"])
-        votes = dict.fromkeys(names, 0.0)
-        uncued = 0
-        for sent in body:
-            hits = {f: sum(count_matches([sent], body_lemmas[f]).values()) for f in names}
-            top = max(hits.values(), default=0)
-            if top == 0:
-                uncued += 1
-                continue
-            winners = [f for f in names if hits[f] == top]
-            for f in winners:
-                votes[f] += 1 / len(winners)
-        heading = tokens.lemma_sentences(str(record.get("heading", "")))
-        rows.append({**{f"votes_{f}": votes[f] for f in names}, "uncued": uncued, "sentences": len(body),
-                     **{f"heading_{f}": int(bool(count_matches(heading, head_lemmas[f]))) for f in names}})
-    return pd.DataFrame(rows, index=units.index)
+    row = partial(_function_row, names, body_lemmas, head_lemmas)
+    return pd.DataFrame(list(engine.mapper()(row, units.to_dict("records"))), index=units.index)
+
+
+def _function_row(names: Sequence[str], body_lemmas: Mapping[str, Sequence[str]],
+                  head_lemmas: Mapping[str, Sequence[str]], record: Mapping[str, Any]) -> dict[str, float]:
+    """Function votes, uncued and body sentences, and heading cues of one unit (see ``function_features``)."""
+    body = tokens.lemma_sentences(record["text"])
+    votes = dict.fromkeys(names, 0.0)
+    uncued = 0
+    for sent in body:
+        hits = {f: sum(count_matches([sent], body_lemmas[f]).values()) for f in names}
+        top = max(hits.values(), default=0)
+        if top == 0:
+            uncued += 1
+            continue
+        winners = [f for f in names if hits[f] == top]
+        for f in winners:
+            votes[f] += 1 / len(winners)
+    heading = tokens.lemma_sentences(str(record.get("heading", "")))
+    return {**{f"votes_{f}": votes[f] for f in names}, "uncued": uncued, "sentences": len(body),
+            **{f"heading_{f}": int(bool(count_matches(heading, head_lemmas[f]))) for f in names}}
 
 
 def function_feature_matrix(features: pd.DataFrame) -> np.ndarray:

@@ -7,12 +7,12 @@ import io
 import re
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
-from . import formats
+from . import engine, formats
 from .cleaning import clean_lines
 from .errors import CorpusError, CorpusWarning, user_facing
 from .formats import METADATA, FileStatus, RawDocument
@@ -58,7 +58,8 @@ def document_metadata(path: str | Path) -> pd.DataFrame:
     if src.is_table:
         key = _table_key(src)
         if key not in _TABLES:
-            rows = [{"doc_id": doc.doc_id, **doc.meta} for doc, _ in formats.table_documents(src) if doc is not None]
+            rows = [{"doc_id": doc.doc_id, **doc.meta} for doc, _ in formats.table_documents(src, engine.mapper())
+                    if doc is not None]
             _TABLES.clear()  # one table at a time: a 100,000-row table's metadata is not kept twice
             _TABLES[key] = pd.DataFrame(rows, dtype=str).reindex(columns=list(dict.fromkeys(
                 ["doc_id"] + [c for r in rows for c in r]))).fillna("")
@@ -95,7 +96,8 @@ def iter_documents(path: str | Path = "seeds") -> Iterator[RawDocument]:
     warn (CorpusWarning naming the file or row) for each skipped or fallback one; fail if none is readable."""
     loaded = False
     languages: set[str] = set()
-    for doc, status in formats.scan(path):
+    on_dask = engine.on_dask()  # files are then read, judged and parsed on the workers, in partitions
+    for doc, status in formats.scan(path, engine.mapper(), _prepared if on_dask else None):
         if status.reason:
             warnings.warn(f"{status.file}: {status.status}: {status.reason}", CorpusWarning, stacklevel=3)
         if doc is not None:
@@ -213,9 +215,16 @@ def split_sections(lines: list[tuple[int, str]]) -> tuple[str, list[Section]]:
 
 
 def parse_document(doc: RawDocument) -> tuple[str, list[Section]]:
-    """Title and sections of one decoded document, after cleaning."""
+    """Title and sections of one decoded document, after cleaning (parsed already where it was read, on Dask)."""
+    if doc.parsed is not None:
+        return doc.parsed
     kept, _ = clean_lines(doc.raw_text)
     return split_sections(kept)
+
+
+def _prepared(doc: RawDocument) -> RawDocument:
+    """The document with its title and sections parsed (done on the Dask worker that read it)."""
+    return replace(doc, parsed=parse_document(doc))
 
 
 def _titled(doc: RawDocument, title: str, sections: list[Section]) -> str:

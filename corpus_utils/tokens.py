@@ -8,14 +8,14 @@ import warnings
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from . import caching
+from . import caching, engine
 from .errors import CorpusWarning
 from .profiling import stage
 
@@ -223,9 +223,7 @@ def _entity_tokens() -> frozenset[str]:
 def document_frequency_stopwords(unit_tokens: Sequence[Sequence[str]], max_df: float = 0.5) -> pd.DataFrame:
     """Terms found in more than ``max_df`` of the units: term, units, share (most frequent first)."""
     n = len(unit_tokens)
-    df: Counter[str] = Counter()
-    for toks in unit_tokens:
-        df.update(set(toks))
+    df = engine.count(_unit_terms, unit_tokens)  # on Dask: per partition, reduced by addition
     rows = [(t, c, round(c / n, 3)) for t, c in df.items() if n and c / n > max_df]
     table = pd.DataFrame(rows, columns=["term", "units", "share"])
     return table.sort_values(["units", "term"], ascending=[False, True], ignore_index=True)
@@ -237,7 +235,17 @@ PARALLEL_CHARS = 500_000  # below this much text, one process is faster than sta
 def _runs_of(job: tuple[Sequence[str], frozenset[str]]) -> list[list[list[str]]]:
     """Worker: content-word runs of a chunk of texts."""
     texts, stop = job
-    return [[r for s in lemma_sentences(t) for r in content_runs(s, stop)] for t in texts]
+    return [_text_runs(stop, t) for t in texts]
+
+
+def _text_runs(stop: frozenset[str], text: str) -> list[list[str]]:
+    """Content-word runs of one text."""
+    return [r for s in lemma_sentences(text) for r in content_runs(s, stop)]
+
+
+def _unit_terms(toks: Sequence[str]) -> set[str]:
+    """The distinct terms of one unit (what document frequency counts)."""
+    return set(toks)
 
 
 def _runs_key(texts: Sequence[str], stop: frozenset[str]) -> str:
@@ -266,7 +274,9 @@ def unit_runs(texts: Iterable[str], stopwords: frozenset[str] | None = None, n_j
     path = Path(cache_dir) / f"runs_{key}.json" if cache_dir is not None else None
     if path is not None and (found := caching.read_entry(path, key)) is not None:
         return found
-    if n_jobs <= 1 or sum(len(t) for t in texts) < PARALLEL_CHARS:
+    if engine.on_dask():  # a per-document stage: Dask bag partitions
+        runs = list(engine.bag_map(partial(_text_runs, stop), texts))
+    elif n_jobs <= 1 or sum(len(t) for t in texts) < PARALLEL_CHARS:
         runs = _runs_of((texts, stop))
     else:
         size = max(1, len(texts) // (8 * n_jobs))

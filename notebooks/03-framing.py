@@ -207,8 +207,8 @@ fig
 # On the seeds (no dates, so no trend: the figure says so) the model points the same way as the permutation
 # tests above for every article x frame difference that survived them (asserted below): where an article
 # stands out on a frame, its contrast with the reference article has the same sign, or, for the reference
-# article itself, both other articles' contrasts have the opposite sign. Its intervals treat sections as independent, so it
-# finds a few more differences than the block bootstrap; read those with the block bootstrap's caution.
+# article itself, both other articles' contrasts have the opposite sign. Its intervals treat sections as
+# independent, so it finds a few more differences than the block bootstrap; read those with its caution.
 
 # %%
 if SEEDS_RUN:

@@ -41,6 +41,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 # nbformat validates with jsonschema, which builds the grammar of the optional rfc3987_syntax package when it
 # is imported (0.8 s of every run); notebook schemas use no IRI format, so the runner does without it
@@ -382,11 +383,11 @@ def check_corpus(corpus: Path) -> tuple[str, list[str]]:
     line per file that is skipped, decoded with a guess or ignored."""
     import warnings
 
-    from corpus_utils import loading
+    from corpus_utils import engine, loading
     from corpus_utils.errors import CorpusError, CorpusWarning
 
     try:
-        with warnings.catch_warnings(record=True) as caught:
+        with warnings.catch_warnings(record=True) as caught, engine.here():
             warnings.simplefilter("always")
             rows = [status for _, status in loading.scan_corpus(corpus)]
             caught.clear()  # the files' warnings are in rows; the metadata's are kept
@@ -437,6 +438,28 @@ def main(argv: list[str] | None = None) -> int:
             signal.signal(sig, handler)
 
 
+def start_engine() -> Any:
+    """With ENGINE=dask and no DASK_SCHEDULER, start one LocalCluster (DASK_WORKERS processes, default 2) that
+    every notebook's kernel uses (through DASK_SCHEDULER); return it (None otherwise), and say where work runs."""
+    from corpus_utils import engine
+
+    if not engine.on_dask():
+        return None
+    if os.environ.get("DASK_SCHEDULER", "").strip():
+        print(f"engine: dask, on the cluster at {os.environ['DASK_SCHEDULER']}")
+        return None
+    import logging
+
+    from dask.distributed import LocalCluster
+
+    workers = int(os.environ.get("DASK_WORKERS", "2"))
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                           silence_logs=logging.ERROR)
+    os.environ["DASK_SCHEDULER"] = cluster.scheduler_address  # the kernels inherit it
+    print(f"engine: dask, a LocalCluster of {workers} worker processes on this machine")
+    return cluster
+
+
 def _main(argv: list[str] | None = None) -> int:
     """Run the notebooks; print progress and a short error (not a traceback) on failure."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -481,6 +504,13 @@ def _main(argv: list[str] | None = None) -> int:
             print(f"{reason}; choose another folder", file=sys.stderr)
             return 2
         params["OUTDIR"] = str(outdir)
+    try:
+        from corpus_utils import engine
+
+        engine.current()
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
     corpus = Path(str(params.get("CORPUS", SEEDS)))
     try:
         error, notes = check_corpus(corpus)
@@ -511,7 +541,9 @@ def _main(argv: list[str] | None = None) -> int:
         clear_outputs(folders[:2])
     total = time.perf_counter()
     _RUNNING.clear()
+    cluster = None
     try:
+        cluster = start_engine()
         groups = stages(scripts)
         with asyncio.Runner(loop_factory=_OwnSignals) as loop:
             loop.run(run_all(groups, folders[2], params, args.timeout))
@@ -539,6 +571,9 @@ def _main(argv: list[str] | None = None) -> int:
             print(f"FAILED {name}: {type(exc).__name__}: {message}\n  the previous outputs were restored",
                   file=sys.stderr)
         return 1
+    finally:
+        if cluster is not None:
+            cluster.close()
     shutil.rmtree(base / SNAPSHOT, ignore_errors=True)
     print(f"all notebooks done in {time.perf_counter() - total:.1f} s")
     print(summary(corpus, notes, folders[2]))

@@ -1,0 +1,138 @@
+"""Engine: where the parallel work runs. ``ENGINE=local`` (the default): this process and a pool of forked
+processes. ``ENGINE=dask``: Dask, on a ``LocalCluster`` of this machine started on first use, or on the
+cluster whose scheduler ``DASK_SCHEDULER`` names (``tcp://host:8786``). Results are the same either way."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+ENGINES = ("local", "dask")
+PARTITION = 500  # items per Dask bag partition
+WINDOW = 20_000  # items sent to the cluster at a time: the driver never holds more than this many results ahead
+_CLIENT: Any = None
+_LOCAL: list[bool] = []  # set inside ``here()``
+
+
+def current() -> str:
+    """The engine named by the ENGINE environment variable ('local' when unset or inside ``here()``);
+    ValueError for another name."""
+    name = os.environ.get("ENGINE", "").strip().lower() or "local"
+    if _LOCAL:
+        return "local"
+    if name not in ENGINES:
+        raise ValueError(f"ENGINE={name!r} is not an engine of the suite (choose one of: {', '.join(ENGINES)})")
+    return name
+
+
+@contextmanager
+def here() -> Iterator[None]:
+    """Run the block in this process whatever ENGINE says (e.g. the runner's quick check of the corpus)."""
+    _LOCAL.append(True)
+    try:
+        yield
+    finally:
+        _LOCAL.pop()
+
+
+def on_dask() -> bool:
+    """True when the work goes to Dask."""
+    return current() == "dask"
+
+
+def client() -> Any:
+    """The Dask client, created on first use: connected to DASK_SCHEDULER if set, else to a LocalCluster of
+    DASK_WORKERS (default 2) worker processes, one thread each, without a dashboard."""
+    global _CLIENT
+    if _CLIENT is None:
+        from dask.distributed import Client, LocalCluster
+
+        address = os.environ.get("DASK_SCHEDULER", "").strip()
+        if address:
+            try:
+                _CLIENT = Client(address, timeout="30s")
+            except OSError as exc:
+                raise RuntimeError(f"cannot reach the Dask scheduler at DASK_SCHEDULER={address} ({exc})") from None
+        else:
+            workers = int(os.environ.get("DASK_WORKERS", "2"))
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                                   silence_logs=logging.ERROR)
+            _CLIENT = Client(cluster)
+    return _CLIENT
+
+
+def close() -> None:
+    """Close the client (and a LocalCluster it started)."""
+    global _CLIENT
+    if _CLIENT is not None:
+        cluster = _CLIENT.cluster
+        _CLIENT.close()
+        if cluster is not None:
+            cluster.close()
+        _CLIENT = None
+
+
+def _with_shared(worker: Callable[[Any], Any], shared: Mapping[str, Any], task: Any) -> Any:
+    """Run ``worker`` on a Dask worker with the inputs a forked pool would have inherited (caching.SHARED)."""
+    from . import caching
+
+    caching.SHARED.update(shared)
+    return worker(task)
+
+
+def map_tasks(worker: Callable[[Any], Any], tasks: Sequence[Any], shared: Mapping[str, Any] | None = None
+              ) -> list[Any]:
+    """``worker`` over ``tasks`` as one Dask task each (e.g. one LDA fit), results in task order; ``shared``
+    inputs are sent to every worker once."""
+    from functools import partial
+
+    c = client()
+    inputs = c.scatter(dict(shared or {}), broadcast=True, hash=False)
+    futures = [c.submit(partial(_with_shared, worker), inputs, task, pure=False) for task in tasks]
+    return c.gather(futures)
+
+
+def _apply(part: Iterable[Any], func: Callable[[Any], Any]) -> list[Any]:
+    """``func`` over one partition."""
+    return [func(item) for item in part]
+
+
+def bag_map(func: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+    """``func`` over ``items`` as a Dask bag of ``PARTITION``-item partitions, ``WINDOW`` items at a time;
+    results in the order of the items (a per-document stage: parse, tokenise, score)."""
+    import dask.bag as db
+
+    c = client()
+    it = iter(items)
+    while window := list(itertools.islice(it, WINDOW)):
+        bag = db.from_sequence(window, partition_size=PARTITION).map_partitions(_apply, func)
+        yield from c.compute(bag, sync=True)
+
+
+def mapper() -> Callable[[Callable[[Any], Any], Iterable[Any]], Iterable[Any]]:
+    """The per-item map of the current engine: ``map`` (lazy, in this process) or ``bag_map``."""
+    return bag_map if on_dask() else map
+
+
+def _count(part: Iterable[Any], func: Callable[[Any], Iterable[str]]) -> list[Counter[str]]:
+    """The counts of one partition."""
+    total: Counter[str] = Counter()
+    for item in part:
+        total.update(func(item))
+    return [total]
+
+
+def count(func: Callable[[Any], Iterable[str]], items: Sequence[Any]) -> Counter[str]:
+    """Sum over ``items`` of the counts of ``func(item)`` (the keys it yields): on Dask, counted per partition
+    and reduced by addition; here, in one pass."""
+    if not on_dask():
+        return _count(items, func)[0]
+    import dask.bag as db
+
+    bag = db.from_sequence(list(items), partition_size=PARTITION).map_partitions(_count, func)
+    return bag.fold(lambda a, b: a + b, initial=Counter()).compute(scheduler=client())

@@ -1,0 +1,135 @@
+"""ENGINE=dask: the per-document stages run as Dask bag partitions and the model fits as one task each, on a
+two-worker LocalCluster (processes), with results identical to the in-process run."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import filecmp
+import os
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import corpus_utils as cu
+from corpus_utils import actors, engine, framing, tokens
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import scale_corpus  # noqa: E402
+
+SMALL = ["--only", "01", "02", "03", "--param", "SWEEP_SEEDS=2", "--param", "N_RUNS=4", "--param", "COMPARE_SEEDS=2",
+         "--param", "OTHER_MASTERS=1", "--param", "K_MAX=4", "--param", "N_BOOT=200", "--param", "N_PERM=200",
+         "--param", "N_SIMS=200"]
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    from dask.distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as local:
+        yield local
+
+
+@pytest.fixture()
+def on_cluster(cluster, monkeypatch):
+    monkeypatch.setenv("ENGINE", "dask")
+    monkeypatch.setenv("DASK_SCHEDULER", cluster.scheduler_address)
+    engine.close()
+    yield cluster
+    engine.close()
+
+
+def _stages(corpus) -> list:
+    sections = cu.load_corpus(corpus)
+    tok = tokens.tokenize_units(sections["text"], max_df=0.6)
+    return [sections, cu.load_paragraphs(corpus), framing.frame_scores(sections), framing.function_scores(sections),
+            actors.actor_mentions(sections), tok.tokens, tok.corpus_stopwords, cu.load_metadata(corpus)]
+
+
+def test_an_unknown_engine_is_refused_naming_the_engines(monkeypatch):
+    monkeypatch.setenv("ENGINE", "spark")
+    with pytest.raises(ValueError, match=r"ENGINE='spark'.*local, dask"):
+        engine.current()
+
+
+def test_the_per_document_stages_on_dask_equal_the_in_process_ones(on_cluster, monkeypatch):
+    from dask.distributed import Client, get_task_stream
+
+    with monkeypatch.context() as local:
+        local.setenv("ENGINE", "local")
+        expected = _stages(ROOT / "seeds")
+    with Client(on_cluster.scheduler_address) as watcher, get_task_stream(watcher) as stream:
+        found = _stages(ROOT / "seeds")
+    for a, b in zip(expected, found, strict=True):
+        if isinstance(a, pd.DataFrame):
+            pd.testing.assert_frame_equal(a, b)
+        else:
+            assert a == b
+    assert any("from_sequence" in str(task["key"]) for task in stream.data)  # ran as bag partitions there
+
+
+def test_a_table_corpus_is_read_in_partitions_with_its_bad_rows_reported_alike(on_cluster, tmp_path, monkeypatch):
+    table = tmp_path / "export.csv"
+    rows = [["doc_id", "text"], *[[f"d{i}", text] for i, (_, _, text) in enumerate(scale_corpus.pool()[:40])],
+            ["d3", "a duplicate id"], ["d99", ""]]
+    with table.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    with monkeypatch.context() as local, warnings.catch_warnings(record=True) as before:
+        warnings.simplefilter("always")
+        local.setenv("ENGINE", "local")
+        expected = cu.corpus_report(table), cu.load_corpus(table)
+    with warnings.catch_warnings(record=True) as after:
+        warnings.simplefilter("always")
+        found = cu.corpus_report(table), cu.load_corpus(table)
+    pd.testing.assert_frame_equal(found[0], expected[0])
+    pd.testing.assert_frame_equal(found[1], expected[1])
+    assert [str(w.message) for w in after] == [str(w.message) for w in before] == [
+        "export.csv, row 42: skipped: doc_id 'd3' already used by row 5", "export.csv, row 43: skipped: empty text"]
+
+
+@pytest.fixture(scope="module")
+def dated_table(tmp_path_factory) -> str:
+    table = tmp_path_factory.mktemp("dated") / "export.csv"
+    with table.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["id", "outlet", "published", "body"])
+        for i, (source, _, text) in enumerate(scale_corpus.pool()[:120]):
+            writer.writerow([f"n{i:03d}", source, (dt.date(2022, 1, 1) + dt.timedelta(days=(i * 37) % 730)), text])
+    return f"{table}?text=body&doc_id=id&date=published&group=outlet"
+
+
+def _run(corpus: str, out: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, str(ROOT / "tools" / "run_notebooks.py"), "--corpus", corpus, "--outdir", str(out),
+           *SMALL, "--param", f"CACHE_DIR={out / 'cache'}"]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=900, env={**os.environ, **env})
+
+
+def test_the_notebooks_on_a_two_worker_cluster_write_the_same_results_and_figures(cluster, dated_table, tmp_path):
+    from dask.distributed import Client, get_task_stream
+
+    local = _run(dated_table, tmp_path / "local", {"ENGINE": "local"})
+    assert local.returncode == 0, local.stderr[-2000:]
+    with Client(cluster.scheduler_address) as watcher, get_task_stream(watcher) as stream:
+        remote = _run(dated_table, tmp_path / "dask", {"ENGINE": "dask", "DASK_SCHEDULER": cluster.scheduler_address})
+    assert remote.returncode == 0, remote.stderr[-2000:]
+    assert f"engine: dask, on the cluster at {cluster.scheduler_address}" in remote.stdout
+    for folder in ("results", "figures"):
+        left, right = tmp_path / "local" / folder, tmp_path / "dask" / folder
+        names = sorted(p.name for p in left.iterdir())
+        assert names == sorted(p.name for p in right.iterdir())
+        _, mismatch, errors = filecmp.cmpfiles(left, right, names, shallow=False)
+        assert not mismatch and not errors, mismatch
+    keys = " ".join(str(task["key"]) for task in stream.data)
+    assert "_with_shared" in keys  # the K sweep and the ensemble: one task per fit
+    assert "from_sequence" in keys or "_apply" in keys  # the per-document stages: bag partitions
+
+
+def test_the_runner_refuses_an_unknown_engine_before_anything_runs(tmp_path):
+    run = subprocess.run([sys.executable, str(ROOT / "tools" / "run_notebooks.py"), "--outdir", str(tmp_path / "o")],
+                         capture_output=True, text=True, timeout=120, env={**os.environ, "ENGINE": "spark"})
+    assert run.returncode == 2 and "choose one of: local, dask" in run.stderr and not (tmp_path / "o").exists()
