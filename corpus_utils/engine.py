@@ -50,7 +50,7 @@ def client() -> Any:
     DASK_WORKERS (default 2) worker processes, one thread each, without a dashboard."""
     global _CLIENT
     if _CLIENT is None:
-        from dask.distributed import Client, LocalCluster
+        from dask.distributed import Client
 
         address = os.environ.get("DASK_SCHEDULER", "").strip()
         if address:
@@ -59,11 +59,17 @@ def client() -> Any:
             except OSError as exc:
                 raise RuntimeError(f"cannot reach the Dask scheduler at DASK_SCHEDULER={address} ({exc})") from None
         else:
-            workers = int(os.environ.get("DASK_WORKERS", "2"))
-            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                                   silence_logs=logging.ERROR)
-            _CLIENT = Client(cluster)
+            _CLIENT = Client(local_cluster())
     return _CLIENT
+
+
+def local_cluster() -> Any:
+    """A LocalCluster of DASK_WORKERS (default 2) worker processes, one thread each, without a dashboard."""
+    from dask.distributed import LocalCluster
+
+    workers = int(os.environ.get("DASK_WORKERS", "2"))
+    return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                        silence_logs=logging.ERROR)
 
 
 def close() -> None:

@@ -372,6 +372,13 @@ def word_accounting(path: str | Path = "seeds") -> pd.DataFrame:
 
 
 @user_facing
+def doc_dates(path: str | Path = "seeds") -> dict[str, str] | None:
+    """Mapping doc_id -> date (YYYY-MM-DD, '' when unknown) from the metadata, or None when it has no dates."""
+    meta = load_metadata(path)
+    return dict(zip(meta["doc_id"], meta["date"], strict=True)) if "date" in meta else None
+
+
+@user_facing
 def doc_groups(path: str | Path = "seeds", max_groups: int = 8) -> dict[str, str]:
     """Mapping doc_id -> the unit of comparison: each document itself when there are at most ``max_groups``
     documents, else the ``group`` column of the metadata (metadata.csv, or the table column ``?group=`` names),

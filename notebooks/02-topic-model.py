@@ -412,8 +412,7 @@ fig
 # whole table.
 
 # %%
-meta = cu.load_metadata(CORPUS)
-dates = dict(zip(meta["doc_id"], meta["date"], strict=True)) if "date" in meta else None
+dates = cu.loading.doc_dates(CORPUS)  # None when the documents carry no dates
 topic_design = effects.design(unit_table["doc_id"], groups, dates)
 topic_effects, topic_trends = effects.composition_effects(
     ens.run_theta, topic_design, [str(t) for t in range(1, K + 1)], n_sims=N_SIMS, seed=SEED)

@@ -179,8 +179,7 @@ if comparable:
 # p-values Holm-adjusted over the table (`effects.bootstrap_effects`).
 
 # %%
-meta = cu.load_metadata(CORPUS)
-dates = dict(zip(meta["doc_id"], meta["date"], strict=True)) if "date" in meta else None
+dates = cu.loading.doc_dates(CORPUS)  # None when the documents carry no dates
 frame_design = effects.design(sections["doc_id"], groups, dates)
 frame_effects, frame_trends = effects.bootstrap_effects(values, frame_design, FRAMES, n_boot=N_BOOT, seed=SEED)
 notebook.save_table(frame_effects.round(4), "frame_effects", RESULTS)

@@ -448,15 +448,9 @@ def start_engine() -> Any:
     if os.environ.get("DASK_SCHEDULER", "").strip():
         print(f"engine: dask, on the cluster at {os.environ['DASK_SCHEDULER']}")
         return None
-    import logging
-
-    from dask.distributed import LocalCluster
-
-    workers = int(os.environ.get("DASK_WORKERS", "2"))
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                           silence_logs=logging.ERROR)
+    cluster = engine.local_cluster()
     os.environ["DASK_SCHEDULER"] = cluster.scheduler_address  # the kernels inherit it
-    print(f"engine: dask, a LocalCluster of {workers} worker processes on this machine")
+    print(f"engine: dask, a LocalCluster of {len(cluster.workers)} worker processes on this machine")
     return cluster
 
 
