@@ -1,5 +1,6 @@
 """Language: is a text English (the language of the suite's lemmas, stopwords, gazetteer and codebook), and if
-not, which language is it? simplemma's lexicons ship in its wheel: nothing is downloaded."""
+not, which language is it? simplemma's English lexicon and jusText's stopword lists ship in their wheels:
+nothing is downloaded."""
 
 from __future__ import annotations
 
@@ -35,6 +36,14 @@ def _detector(codes: tuple[str, ...]) -> Any:
     return LanguageDetector(lang=codes, lemmatization_strategy=DefaultStrategy(dictionary_factory=factory))
 
 
+@functools.cache
+def stopwords(code: str) -> frozenset[str]:
+    """jusText's stopword list of a language of ``languages()`` (a few hundred of its most common words)."""
+    import justext
+
+    return frozenset(w.lower() for w in justext.get_stoplist(languages()[code][0]))
+
+
 def english_share(text: str) -> float:
     """Share of the text's most common words that simplemma's English lexicon knows (1.0 for English prose)."""
     return float(_detector(("en",)).proportion_in_target_languages(text))
@@ -54,18 +63,19 @@ def script(text: str) -> str:
 
 
 def detect_language(text: str) -> tuple[str, str]:
-    """(code, name) of the first language of ``languages()`` in the text's script whose lexicon knows most of
-    its common words (else the one that knows most), or ("", "<script> script") when none knows any."""
+    """(code, name) of the language of ``languages()`` in the text's script whose stopword list covers most of
+    its words (the first listed on a tie), or ("", "<script> script") when none covers any.
+
+    Stopword lists, not lexicons: a lexicon holds about 100 MB in memory and takes a second to load, so naming
+    the languages of a large corpus's foreign files with them would hold gigabytes (English is still judged
+    on simplemma's lexicon, in ``english_share``)."""
     writing = script(text)
-    candidates = tuple(code for code, (_, s) in languages().items() if s == writing)
+    candidates = [code for code, (_, s) in languages().items() if s == writing]
     if not candidates:
         return "", f"{writing} script"
-    shares: dict[str, float] = {}
-    for code in candidates:  # most likely first; each lexicon is loaded only when needed (about a second each)
-        shares[code] = float(_detector((code,)).proportion_in_target_languages(text))
-        if shares[code] >= ENGLISH_MIN_SHARE:
-            break
-    code = max(shares, key=lambda c: (shares[c], -candidates.index(c)))
+    words = [w.lower() for w in _WORD.findall(text)]
+    shares = {code: sum(w in stopwords(code) for w in words) / max(len(words), 1) for code in candidates}
+    code = max(candidates, key=lambda c: (shares[c], -candidates.index(c)))
     return (code, languages()[code][0]) if shares[code] > 0 else ("", f"{writing} script")
 
 

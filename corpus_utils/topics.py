@@ -91,8 +91,20 @@ def sample_indices(n_units: int, max_units: int, seed: int) -> list[int]:
 
 
 def subset(vocab: Vocabulary, indices: Sequence[int]) -> Vocabulary:
-    """The same dictionary with the bag-of-words of the given units only."""
-    return Vocabulary(vocab.dictionary, [vocab.bow[i] for i in indices], vocab.removed, vocab.summary)
+    """The bag-of-words of the given units only, with the dictionary cut to the terms they use (in the same
+    order): a model of a sample costs what the sample's vocabulary costs, not the whole corpus's."""
+    import copy
+
+    indices = list(indices)
+    if indices == list(range(len(vocab.bow))):
+        return vocab
+    used = sorted({i for u in indices for i, _ in vocab.bow[u]})
+    dictionary = copy.deepcopy(vocab.dictionary)
+    dictionary.filter_tokens(good_ids=used)
+    dictionary.compactify()  # keeps the order of the ids it keeps
+    new_id = {old: new for new, old in enumerate(used)}
+    return Vocabulary(dictionary, [[(new_id[i], c) for i, c in vocab.bow[u]] for u in indices], vocab.removed,
+                      vocab.summary)
 
 
 def _sweep_fit(job: tuple[str, int, int, dict[str, Any], int]) -> tuple[list[list[str]], float]:

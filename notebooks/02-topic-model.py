@@ -58,7 +58,7 @@ N_BOOT = 2000
 N_PERM = 2000
 N_SIMS = 1000  # coefficient draws of the method of composition (topic effects on the metadata)
 N_JOBS = 2
-SWEEP_MAX_UNITS = 400  # a larger corpus chooses K on a seeded sample of this many units of each type
+SWEEP_MAX_UNITS = 400  # a larger corpus chooses K, and compares model families, on seeded samples of this size
 SWEEP_BUDGET = 2500  # sweep passes: 20 up to 125 units, then SWEEP_BUDGET / units, at least 2
 FINAL_BUDGET = 20000  # the same rule for the ensemble, fitted on every unit
 REUSE = True  # reuse the keyed tables in results/ when their inputs match (False: refit everything)
@@ -289,7 +289,8 @@ HTML(ldavis.fragment(vis))
 
 # %% [markdown]
 # ## 5. Beside the chosen model: a Gibbs sampler and a keyword-seeded model
-# Each family is fitted `COMPARE_SEEDS` times (seeds drawn from `SEED`) and scored alike (means over runs):
+# Each family is fitted `COMPARE_SEEDS` times (seeds drawn from `SEED`) and scored alike (means over runs);
+# on a corpus of more than `SWEEP_MAX_UNITS` units, on seeded samples of that many units, as in the K sweep:
 # * **gensim (chosen)**: the unit and K chosen above, single runs.
 # * **tomotopy Gibbs (reference)**: collapsed Gibbs LDA on the same units and vocabulary, same priors (1/K).
 # * **gensim seeded** (keyATM-style; Eshima, Imai & Sasaki 2024): sections, one topic per codebook frame whose
@@ -302,18 +303,24 @@ HTML(ldavis.fragment(vis))
 # topics count as "other"), ARI and NMI for any grouping.
 
 # %%
-all_vocab = topics.build_vocabulary(all_section_tok.tokens, no_below=NO_BELOW)
+# a corpus of more than SWEEP_MAX_UNITS units compares the families on seeded samples of that size (the K
+# sweep's), and measures their coherence on as many paragraphs: the comparison is about methods, not the corpus
+chosen_units = topics.sample_indices(len(vocab.bow), SWEEP_MAX_UNITS, SEED)
+section_units = topics.sample_indices(len(all_section_tok.tokens), SWEEP_MAX_UNITS, SEED)
+all_vocab = topics.subset(topics.build_vocabulary(all_section_tok.tokens, no_below=NO_BELOW), section_units)
 n_frames = len(frame_words)
 eta, seeded_names, found = ensemble.seeded_prior(all_vocab, frame_words, SEEDED_EXTRA, 1 / (n_frames + SEEDED_EXTRA),
                                                  SEEDED_BOOST)
 coding = validation.load_coding(VALIDATION, sections) if SEEDS_RUN else None
+chosen_vocab = topics.subset(vocab, chosen_units)
 models = {
-    "gensim (chosen)": ("gensim", vocab, K, {"passes": topics.lda_passes(len(vocab.bow), FINAL_BUDGET)}),
-    "tomotopy Gibbs (reference)": ("tomotopy", vocab, K, {"iterations": GIBBS_ITERATIONS}),
+    "gensim (chosen)": ("gensim", chosen_vocab, K, {"passes": topics.lda_passes(len(chosen_units), FINAL_BUDGET)}),
+    "tomotopy Gibbs (reference)": ("tomotopy", chosen_vocab, K, {"iterations": GIBBS_ITERATIONS}),
     "gensim seeded, sections": ("gensim", all_vocab, len(seeded_names), {"eta": eta}),
     "gensim unseeded, sections": ("gensim", all_vocab, len(seeded_names), {}),
 }
 reference = tokens.tokenize_units(paragraphs["text"], max_df=1.0, cache_dir=CACHE_DIR).tokens  # every term
+reference = [reference[i] for i in topics.sample_indices(len(reference), SWEEP_MAX_UNITS, SEED)]
 compared = ensemble.compare_models(
     models, ensemble.ensemble_seeds(SEED, COMPARE_SEEDS), reference, topn=TOP_N,
     names={"gensim seeded, sections": [n if n in frame_words else "other" for n in seeded_names]},

@@ -28,6 +28,32 @@ def test_german_and_russian_text_are_named():
     assert language.detect_language(RUSSIAN) == ("ru", "Russian")
 
 
+NEIGHBOURS = {  # close languages of one script, each a sentence with the same content
+    "da": "Regeringen besluttede mandag, at grænserne til nabolandene skal åbnes igen, fordi sikkerhedssituationen "
+          "er blevet bedre, og borgerne ønsker det.",
+    "sv": "Regeringen beslutade i måndags att gränserna till grannländerna ska öppnas igen, eftersom säkerhetsläget "
+          "har förbättrats och medborgarna vill det.",
+    "nl": "De regering heeft maandag besloten dat de grenzen met de buurlanden weer open gaan, omdat de "
+          "veiligheidssituatie is verbeterd en de burgers dat willen.",
+    "uk": "Уряд у понеділок вирішив, що кордони з сусідніми країнами будуть знову відкриті, тому що ситуація з "
+          "безпекою покращилася і громадяни цього хочуть.",
+    "bg": "Правителството реши в понеделник, че границите със съседните страни ще бъдат отворени отново, защото "
+          "ситуацията със сигурността се подобри и гражданите го искат.",
+}
+
+
+@pytest.mark.parametrize("code", sorted(NEIGHBOURS))
+def test_close_languages_of_one_script_are_told_apart(code):
+    assert language.detect_language(NEIGHBOURS[code])[0] == code
+
+
+def test_naming_a_language_loads_no_lexicon_beyond_english():
+    language._detector.cache_clear()
+    for text in [GERMAN, RUSSIAN, *NEIGHBOURS.values()]:
+        language.detect_language(text)
+    assert language._detector.cache_info().currsize == 0  # a lexicon holds about 100 MB; stopword lists a few kB
+
+
 def test_a_text_too_short_to_judge_is_not_refused():
     assert language.non_english("Die Sicherheit der Region.") == ("", "")
 

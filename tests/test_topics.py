@@ -105,6 +105,15 @@ def test_k_sweep_in_two_processes_matches_one(vocab):
     pd.testing.assert_frame_equal(joint, alone)
 
 
+def test_a_subset_keeps_only_its_units_terms_with_the_same_counts(vocab):
+    picked = [0, 2]
+    small = topics.subset(vocab, picked)
+    words = [{vocab.dictionary[i]: c for i, c in vocab.bow[u]} for u in picked]
+    assert [{small.dictionary[i]: c for i, c in doc} for doc in small.bow] == words
+    assert set(small.dictionary.token2id) == set().union(*words)
+    assert topics.subset(vocab, range(len(vocab.bow))) is vocab  # the whole corpus: the vocabulary as it is
+
+
 def test_lda_passes_shrink_with_corpus_size_within_bounds():
     assert topics.lda_passes(53) == topics.lda_passes(125) == 20
     assert topics.lda_passes(500) == 5
