@@ -22,7 +22,7 @@ endif
 export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help figures test lint lab screenshots lock bench check-env clean
+.PHONY: help figures test test-fast lint lab screenshots lock bench check-env clean
 REPS ?= 3
 SCALE ?= 1000 3000 10000 30000 100000
 SCALE_REPS ?= 1
@@ -47,6 +47,10 @@ figures: $(ENV)
 test: $(ENV) lint
 	$(PYTHON) -m pytest tests notebooks --nbval --nbval-current-env \
 	  --nbval-sanitize-with tests/sanitize.cfg
+
+## Unit tests only (no notebooks, browser or whole-pipeline runs): quick feedback while editing, under 30 s
+test-fast: $(ENV)
+	$(PYTHON) -m pytest -q -m "not slow and not browser" tests
 
 ## Lint the package, tools, tests and the notebooks (.ipynb and their paired scripts) with ruff
 lint: $(ENV)

@@ -6,8 +6,10 @@ with per-stage time and memory and the fitted growth exponent.
 Timings vary between machines, so they go to tables in the terminal and CSVs under bench-out/ (ignored by
 git), not into results/.
 
-* Memory is the peak of the summed resident memory of the whole process tree (runner, kernel, pool
-  workers), sampled every 50 ms; stage memory is the kernel's own peak during the stage.
+* Memory is the peak of the summed proportional set size (PSS) of the whole process tree (runner, kernel,
+  pool workers), sampled every 50 ms: the memory the run holds, each page shared between forked processes
+  counted once (summed resident sizes count it once per process); stage memory is the kernel's own peak
+  resident size during the stage.
 * CPU is the user + system time of the whole process tree. Steal is the CPU time the hypervisor gave to
   other guests while the run went on (Linux /proc/stat): on a shared virtual machine, wall times with a
   large steal are slow for reasons outside the suite, which is why medians are reported.
@@ -76,6 +78,16 @@ def _steal_seconds() -> float:
         return 0.0
 
 
+def _resident(proc: psutil.Process) -> int:
+    """Bytes of memory a process holds: its proportional set size (PSS: a page shared with n processes counts
+    1/n, so forked workers' shared pages are not counted again for each), its resident size where PSS is not
+    available."""
+    try:
+        return proc.memory_full_info().pss
+    except (AttributeError, psutil.AccessDenied):
+        return proc.memory_info().rss
+
+
 def run_measured(cmd: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> Measured:
     """Run a command; measure wall time, peak summed RSS of its process tree, its CPU time and the steal."""
     cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -89,7 +101,7 @@ def run_measured(cmd: list[str], env: dict[str, str] | None = None, cwd: Path = 
         while proc.poll() is None:
             try:
                 tree = [root, *root.children(recursive=True)]
-                peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()) / 2**20)
+                peak = max(peak, sum(_resident(p) for p in tree if p.is_running()) / 2**20)
             except psutil.Error:
                 pass
             time.sleep(0.05)

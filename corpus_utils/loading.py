@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import warnings
 from collections.abc import Iterator
@@ -233,33 +234,78 @@ def _titled(doc: RawDocument, title: str, sections: list[Section]) -> str:
     return doc.title or title or next((s.heading for s in sections if s.heading), doc.doc_id)
 
 
+_PARSED: dict[tuple[object, ...], tuple[list[FileStatus], pd.DataFrame, pd.DataFrame]] = {}  # the last corpus
+# parsed: its statuses, sections and paragraphs, so that load_corpus and load_paragraphs share one parse
+
+
+def _corpus_state(path: str | Path) -> tuple[object, ...] | None:
+    """The corpus as it is now: each entry's name, mtime and size (a folder) or the table's key; None when it
+    cannot be listed (then nothing is kept and the scan reports why)."""
+    src = formats.source(path)
+    try:
+        if src.is_table:
+            return _table_key(src)
+        with os.scandir(src.path) as found:
+            entries = sorted((e.name, e.stat().st_mtime_ns, e.stat().st_size) for e in found)
+    except (OSError, CorpusError):
+        return None
+    return str(src.path.absolute()), tuple(entries)
+
+
+def _parsed_corpus(path: str | Path) -> tuple[list[FileStatus], pd.DataFrame, pd.DataFrame]:
+    """Statuses, section rows and paragraph rows of a corpus from one scan and one parse of each document (kept
+    for the last corpus while its files are unchanged); warns and fails as ``iter_documents``."""
+    state = _corpus_state(path)
+    if state is None or state not in _PARSED:
+        statuses: list[FileStatus] = []
+        sections, paragraphs = [], []
+        on_dask = engine.on_dask()  # files are then read, judged and parsed on the workers, in partitions
+        for doc, status in formats.scan(path, engine.mapper(), _prepared if on_dask else None):
+            statuses.append(status)
+            if doc is None:
+                continue
+            title, parts = parse_document(doc)
+            title, counter = _titled(doc, title, parts), 0
+            for number, sec in enumerate(parts):
+                text = "\n\n".join(p for _, p in sec.paragraphs)
+                sections.append([doc.doc_id, title, number, sec.heading, text, count_words(text)])
+                for line, par in sec.paragraphs:
+                    paragraphs.append([doc.doc_id, number, sec.heading, counter, line, par, count_words(par)])
+                    counter += 1
+        _PARSED.clear()  # one corpus at a time: a 100,000-document corpus is not kept twice
+        found = (statuses, pd.DataFrame(sections, columns=SECTION_COLUMNS),
+                 pd.DataFrame(paragraphs, columns=PARAGRAPH_COLUMNS))
+        if state is None:
+            return _replayed(path, found)
+        _PARSED[state] = found
+    return _replayed(path, _PARSED[state])
+
+
+def _replayed(path: str | Path, found: tuple[list[FileStatus], pd.DataFrame, pd.DataFrame]
+              ) -> tuple[list[FileStatus], pd.DataFrame, pd.DataFrame]:
+    """The parsed corpus (copies of its tables), after a CorpusWarning for each skipped or fallback file or row;
+    CorpusError when none loads."""
+    statuses, sections, paragraphs = found
+    for status in statuses:
+        if status.reason:
+            warnings.warn(f"{status.file}: {status.status}: {status.reason}", CorpusWarning, stacklevel=4)
+    if not any(s.status.startswith("loaded") for s in statuses):
+        raise CorpusError(nothing_readable(path, {s.language for s in statuses if s.language}))
+    return statuses, sections.copy(), paragraphs.copy()
+
+
 @user_facing
 @stage("load+clean")
 def load_corpus(path: str | Path = "seeds") -> pd.DataFrame:
     """One row per section in reading order: doc_id, title, section, heading, text, n_words."""
-    rows = []
-    for doc in iter_documents(path):
-        title, sections = parse_document(doc)
-        title = _titled(doc, title, sections)
-        for number, sec in enumerate(sections):
-            text = "\n\n".join(p for _, p in sec.paragraphs)
-            rows.append([doc.doc_id, title, number, sec.heading, text, count_words(text)])
-    return pd.DataFrame(rows, columns=SECTION_COLUMNS)
+    return _parsed_corpus(path)[1]
 
 
 @user_facing
 @stage("load+clean")
 def load_paragraphs(path: str | Path = "seeds") -> pd.DataFrame:
     """One row per paragraph in reading order: doc_id, section, heading, paragraph, line, text, n_words."""
-    rows = []
-    for doc in iter_documents(path):
-        _, sections = parse_document(doc)
-        counter = 0
-        for number, sec in enumerate(sections):
-            for line, text in sec.paragraphs:
-                rows.append([doc.doc_id, number, sec.heading, counter, line, text, count_words(text)])
-                counter += 1
-    return pd.DataFrame(rows, columns=PARAGRAPH_COLUMNS)
+    return _parsed_corpus(path)[2]
 
 
 def _read_metadata(meta_file: Path) -> pd.DataFrame:

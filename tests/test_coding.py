@@ -137,6 +137,7 @@ def test_the_dictionary_is_compared_with_each_coder_on_what_they_coded(sections)
     assert table.loc["function", "accuracy"] == 0.0
 
 
+@pytest.mark.slow
 def test_notebook_03_reports_every_coder_file_it_finds(repo_copy, sections):
     for i in range(5):
         coding.save_coding(repo_copy / "validation", "p1", sections.iloc[i].to_dict(), _answer(), order=i + 1)

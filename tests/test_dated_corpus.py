@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import scale_corpus  # noqa: E402
 
+pytestmark = pytest.mark.slow  # runs notebooks or the whole pipeline
+
 N_DOCS = 150
 
 

@@ -22,6 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import scale_corpus  # noqa: E402
 
+pytestmark = pytest.mark.slow  # runs notebooks or the whole pipeline
+
 SMALL = ["--only", "01", "02", "03", "--param", "SWEEP_SEEDS=2", "--param", "N_RUNS=4", "--param", "COMPARE_SEEDS=2",
          "--param", "OTHER_MASTERS=1", "--param", "K_MAX=4", "--param", "N_BOOT=200", "--param", "N_PERM=200",
          "--param", "N_SIMS=200"]

@@ -111,6 +111,7 @@ def paragraph_vocab():
     return topics.build_vocabulary(tokens.tokenize_units(paragraphs["text"], max_df=0.6, drop_terms=drop).tokens)
 
 
+@pytest.mark.slow
 def test_two_seed_sets_give_the_same_consensus_topics_on_the_seeds(paragraph_vocab):
     found = []
     for master in (7, 2024):

@@ -17,6 +17,8 @@ import pytest
 
 from corpus_utils import caching
 
+pytestmark = pytest.mark.slow  # runs notebooks or the whole pipeline
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -31,6 +31,8 @@ from .lab import (
     widget_screenshot,
 )
 
+pytestmark = [pytest.mark.slow, pytest.mark.browser]  # JupyterLab in Chromium
+
 SKIP = {".git", ".venv", ".pytest_cache", "__pycache__", ".ruff_cache", ".hypothesis", STATE}
 
 

@@ -140,3 +140,23 @@ def test_documents_are_read_one_file_at_a_time(make_corpus, monkeypatch):
     documents = cu.loading.iter_documents(folder)
     assert next(documents).file == "a.txt" and reads == ["a.txt"]
     assert [d.file for d in documents] == ["b.txt", "c.txt"]
+
+
+def test_sections_and_paragraphs_of_an_unchanged_corpus_share_one_read_of_each_file(make_corpus, monkeypatch):
+    from corpus_utils import formats
+
+    folder = make_corpus({"a.txt": ARTICLE, "b.txt": ARTICLE})
+    read, real = [], formats.read_file
+    monkeypatch.setattr(formats, "read_file", lambda file: read.append(file.name) or real(file))
+    sections, paragraphs = cu.load_corpus(folder), cu.load_paragraphs(folder)
+    assert sorted(read) == ["a.txt", "b.txt"]
+    assert set(sections["doc_id"]) == set(paragraphs["doc_id"]) == {"a", "b"}
+    (folder / "b.txt").write_text(ARTICLE + "\nA closing paragraph that was not there before.\n", encoding="utf-8")
+    again = cu.load_paragraphs(folder)
+    assert read.count("b.txt") == 2 and len(again) == len(paragraphs) + 1  # a changed corpus is read again
+
+
+def test_a_loaded_table_handed_out_twice_is_two_copies(seeds):
+    first = cu.load_corpus(seeds)
+    first.loc[0, "text"] = "changed by the caller"
+    assert cu.load_corpus(seeds).loc[0, "text"] != "changed by the caller"

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIGURES = ROOT / "figures"
@@ -89,6 +90,7 @@ def _write_one_row(folder: str) -> None:
     p.write_manifest(folder, "02-b")
 
 
+@pytest.mark.slow
 def test_the_manifest_waits_for_a_notebook_that_is_rewriting_it(tmp_path):
     import fcntl
     import multiprocessing

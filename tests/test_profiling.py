@@ -63,6 +63,7 @@ def seed_runs():
     return [r for unit in tokens.unit_runs(sections["text"]) for r in unit]
 
 
+@pytest.mark.slow
 def test_scale_corpus_has_the_requested_documents_and_marks_repeats(tmp_path):
     spec = importlib.util.spec_from_file_location("scale_corpus", ROOT / "benchmarks" / "scale_corpus.py")
     module = importlib.util.module_from_spec(spec)

@@ -13,6 +13,8 @@ import gensim
 import nbformat
 import pytest
 
+pytestmark = pytest.mark.slow  # runs notebooks or the whole pipeline
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -12,6 +12,8 @@ from nbconvert import HTMLExporter
 from .browser import offline_page
 from .conftest import committed_topic_count
 
+pytestmark = [pytest.mark.slow, pytest.mark.browser]  # pages opened in Chromium
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 EMPTY_SCRIPT = "data:text/javascript,"  # nbconvert's page furniture (require.js, MathJax) comes from a CDN

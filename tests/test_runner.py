@@ -6,8 +6,12 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import pytest
+
 from .conftest import ARTICLE
 from .test_language import GERMAN
+
+pytestmark = pytest.mark.slow  # runs notebooks or the whole pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.py"))

@@ -85,6 +85,7 @@ def test_k_sweep_scores_every_run_and_writes_its_table(vocab, tmp_path):
     pd.testing.assert_frame_equal(sweep, again, check_dtype=False)
 
 
+@pytest.mark.slow
 def test_k_sweep_reuses_its_table_only_when_its_inputs_match(vocab, tmp_path):
     path = tmp_path / "k_selection.csv"
     sweep = topics.k_sweep({"u": vocab}, [2, 3], [1, 2], DOCS, n_jobs=1, progress=False)
@@ -97,6 +98,7 @@ def test_k_sweep_reuses_its_table_only_when_its_inputs_match(vocab, tmp_path):
     pd.testing.assert_frame_equal(refit, other, check_dtype=False)
 
 
+@pytest.mark.slow
 def test_k_sweep_in_two_processes_matches_one(vocab):
     small = topics.subset(vocab, range(len(vocab.bow) // 2 + 1))
     vocabs = {"all": vocab, "half": small}
@@ -114,6 +116,18 @@ def test_a_subset_keeps_only_its_units_terms_with_the_same_counts(vocab):
     assert topics.subset(vocab, range(len(vocab.bow))) is vocab  # the whole corpus: the vocabulary as it is
 
 
+@pytest.mark.parametrize("k", [3, 7])  # below and above the five topics gensim's update log prints
+def test_a_fit_without_the_update_logging_is_gensims_model_bit_for_bit(vocab, k):
+    from gensim.models import LdaModel
+
+    settings = {**topics.LDA_DEFAULTS, "passes": 3, "chunksize": topics.lda_chunksize(len(vocab.bow))}
+    plain = LdaModel(vocab.bow, id2word=vocab.dictionary, num_topics=k, random_state=5, **settings)
+    quiet = topics.fit_lda(vocab, k, 5, passes=3)
+    assert type(quiet) is not LdaModel and isinstance(quiet, LdaModel)
+    assert np.array_equal(plain.get_topics(), quiet.get_topics())
+    assert plain.get_document_topics(vocab.bow[0]) == quiet.get_document_topics(vocab.bow[0])
+
+
 def test_lda_passes_shrink_with_corpus_size_within_bounds():
     assert topics.lda_passes(53) == topics.lda_passes(125) == 20
     assert topics.lda_passes(500) == 5
@@ -127,6 +141,7 @@ def test_sample_indices_keep_small_corpora_whole_and_sample_large_ones_reproduci
     assert sample == topics.sample_indices(10_000, 400, seed=1) != topics.sample_indices(10_000, 400, seed=2)
 
 
+@pytest.mark.slow
 def test_k_rule_recovers_two_planted_themes(vocab):
     sweep = topics.k_sweep({"u": vocab}, [2, 3, 4], [1, 2, 3], DOCS, topn=5, n_jobs=1, progress=False)
     assert topics.choose_k(sweep)[0] == {"k": 2}
@@ -151,6 +166,8 @@ def test_ldavis_keeps_the_given_topic_order(vocab):
     assert prepared.topic_order == [1, 2]
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_committed_ldavis_html_draws_one_circle_per_topic_offline():
     html = ROOT / "figures" / "ldavis.html"
     with offline_page() as (page, log):
