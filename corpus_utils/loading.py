@@ -246,7 +246,7 @@ def _corpus_state(path: str | Path) -> tuple[object, ...] | None:
         if src.is_table:
             return _table_key(src)
         with os.scandir(src.path) as found:
-            entries = sorted((e.name, e.stat().st_mtime_ns, e.stat().st_size) for e in found)
+            entries = sorted((e.name, (st := e.stat()).st_mtime_ns, st.st_size) for e in found)
     except (OSError, CorpusError):
         return None
     return str(src.path.absolute()), tuple(entries)
@@ -256,7 +256,8 @@ def _parsed_corpus(path: str | Path) -> tuple[list[FileStatus], pd.DataFrame, pd
     """Statuses, section rows and paragraph rows of a corpus from one scan and one parse of each document (kept
     for the last corpus while its files are unchanged); warns and fails as ``iter_documents``."""
     state = _corpus_state(path)
-    if state is None or state not in _PARSED:
+    found = _PARSED.get(state) if state is not None else None
+    if found is None:
         statuses: list[FileStatus] = []
         sections, paragraphs = [], []
         on_dask = engine.on_dask()  # files are then read, judged and parsed on the workers, in partitions
@@ -272,13 +273,12 @@ def _parsed_corpus(path: str | Path) -> tuple[list[FileStatus], pd.DataFrame, pd
                 for line, par in sec.paragraphs:
                     paragraphs.append([doc.doc_id, number, sec.heading, counter, line, par, count_words(par)])
                     counter += 1
-        _PARSED.clear()  # one corpus at a time: a 100,000-document corpus is not kept twice
         found = (statuses, pd.DataFrame(sections, columns=SECTION_COLUMNS),
                  pd.DataFrame(paragraphs, columns=PARAGRAPH_COLUMNS))
-        if state is None:
-            return _replayed(path, found)
-        _PARSED[state] = found
-    return _replayed(path, _PARSED[state])
+        _PARSED.clear()  # one corpus at a time: a 100,000-document corpus is not kept twice
+        if state is not None:
+            _PARSED[state] = found
+    return _replayed(path, found)
 
 
 def _replayed(path: str | Path, found: tuple[list[FileStatus], pd.DataFrame, pd.DataFrame]
