@@ -92,6 +92,13 @@ def scan_corpus(path: str | Path = "seeds") -> list[tuple[RawDocument | None, Fi
     return list(formats.scan(path))
 
 
+def _warn(status: FileStatus, stacklevel: int) -> None:
+    """A CorpusWarning naming the file or row, its status and the reason, when it was skipped or read with a
+    fallback (nothing for a file that loaded cleanly)."""
+    if status.reason:
+        warnings.warn(f"{status.file}: {status.status}: {status.reason}", CorpusWarning, stacklevel=stacklevel)
+
+
 def iter_documents(path: str | Path = "seeds") -> Iterator[RawDocument]:
     """Yield the readable documents one file or row at a time (streaming: none is held after it is parsed);
     warn (CorpusWarning naming the file or row) for each skipped or fallback one; fail if none is readable."""
@@ -99,8 +106,7 @@ def iter_documents(path: str | Path = "seeds") -> Iterator[RawDocument]:
     languages: set[str] = set()
     on_dask = engine.on_dask()  # files are then read, judged and parsed on the workers, in partitions
     for doc, status in formats.scan(path, engine.mapper(), _prepared if on_dask else None):
-        if status.reason:
-            warnings.warn(f"{status.file}: {status.status}: {status.reason}", CorpusWarning, stacklevel=3)
+        _warn(status, stacklevel=4)
         if doc is not None:
             loaded = True
             yield doc
@@ -287,8 +293,7 @@ def _replayed(path: str | Path, found: tuple[list[FileStatus], pd.DataFrame, pd.
     CorpusError when none loads."""
     statuses, sections, paragraphs = found
     for status in statuses:
-        if status.reason:
-            warnings.warn(f"{status.file}: {status.status}: {status.reason}", CorpusWarning, stacklevel=4)
+        _warn(status, stacklevel=5)
     if not any(s.status.startswith("loaded") for s in statuses):
         raise CorpusError(nothing_readable(path, {s.language for s in statuses if s.language}))
     return statuses, sections.copy(), paragraphs.copy()
