@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import caching, topic_metrics
+from . import caching, topic_metrics, topics
 from .profiling import stage
 from .topics import Vocabulary, fit_lda
 
@@ -155,6 +155,11 @@ class Ensemble:
     run_theta: np.ndarray  # runs x units x topics, each run's own proportions, topics matched to the consensus
     run_top: list[list[list[str]]]  # runs x topics x top terms (by probability), matched to the consensus
     match_cosine: np.ndarray  # runs x topics: cosine of each run's matched topic with the consensus topic
+    run_units: list[int] | None = None  # the units the runs were fitted on (rows of run_theta); None: every unit
+
+    def run_rows(self) -> list[int]:
+        """The units (rows of ``theta``) behind ``run_theta``'s rows: every unit, or the sample fitted on."""
+        return list(range(len(self.theta))) if self.run_units is None else list(self.run_units)
 
     def recurrence(self, threshold: float = 0.8) -> np.ndarray:
         """Per consensus topic, the share of runs whose matched topic has cosine >= ``threshold`` with it."""
@@ -176,26 +181,28 @@ class Ensemble:
         """JSON-able form (for a cache entry)."""
         return caching.jsonable({"seeds": self.seeds, "terms": self.terms, "phi": self.phi, "theta": self.theta,
                                  "run_theta": self.run_theta, "run_top": self.run_top,
-                                 "match_cosine": self.match_cosine})
+                                 "match_cosine": self.match_cosine, "run_units": self.run_units})
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Ensemble:
         """Rebuild from ``to_json``."""
         return cls(list(data["seeds"]), list(data["terms"]), np.array(data["phi"]), np.array(data["theta"]),
-                   np.array(data["run_theta"]), data["run_top"], np.array(data["match_cosine"]))
+                   np.array(data["run_theta"]), data["run_top"], np.array(data["match_cosine"]),
+                   data.get("run_units"))
 
 
 def consensus(runs: Sequence[Run], vocab: Vocabulary, seeds: Sequence[int], alpha: float, topn: int = 10,
-              digits: int = 8) -> Ensemble:
-    """The ``Ensemble`` of runs: aligned consensus topics ordered by prevalence (largest first), the units'
-    proportions folded in under them, and every run's matched topics. Values are rounded to ``digits``."""
+              digits: int = 8, run_units: Sequence[int] | None = None) -> Ensemble:
+    """The ``Ensemble`` of runs: aligned consensus topics ordered by prevalence (largest first), every unit's
+    proportions folded in under them, and every run's matched topics. ``run_units``: the units of ``vocab``
+    the runs were fitted on (their theta rows), when not all. Values are rounded to ``digits``."""
     phis = [phi for phi, _ in runs]
     phi, orders = align_runs(phis)
     theta = fold_in(phi, vocab.bow, alpha)
     lengths = np.array([sum(c for _, c in doc) for doc in vocab.bow], dtype=float)
     prevalence = (theta * lengths[:, None]).sum(axis=0)
     by_size = np.argsort(-prevalence, kind="stable")
-    phi, theta = phi[by_size], fold_in(phi[by_size], vocab.bow, alpha)
+    phi, theta = phi[by_size], theta[:, by_size]  # the fit is symmetric in the topics: no second fold-in
     orders = [order[by_size] for order in orders]
     terms = [vocab.dictionary[i] for i in range(len(vocab.dictionary))]
     cosines = np.array([_match(phi, run_phi[order])[1] for run_phi, order in zip(phis, orders, strict=True)])
@@ -203,7 +210,7 @@ def consensus(runs: Sequence[Run], vocab: Vocabulary, seeds: Sequence[int], alph
     run_top = [[[terms[i] for i in row] for row in topic_metrics.top_indices(run_phi[order], topn)]
                for run_phi, order in zip(phis, orders, strict=True)]
     return Ensemble(list(seeds), terms, phi.round(digits), theta.round(digits), run_theta.round(4), run_top,
-                    cosines.round(4))
+                    cosines.round(4), None if run_units is None else [int(u) for u in run_units])
 
 
 def seeded_prior(vocab: Vocabulary, seed_terms: Mapping[str, Sequence[str]], unseeded: int,
@@ -260,9 +267,14 @@ def _key(vocab: Vocabulary, **parts: Any) -> str:
 @stage("final fit")
 def robust_topics(vocab: Vocabulary, k: int, seed: int, n_runs: int, other_seeds: Sequence[int] = (),
                   topn: int = 10, n_jobs: int = 2, path: str | Path | None = None, reuse: bool = True,
-                  **params: Any) -> tuple[Ensemble, dict[int, list[int]]]:
+                  max_units: int | None = None, **params: Any) -> tuple[Ensemble, dict[int, list[int]]]:
     """Consensus topics of ``n_runs`` gensim runs whose seeds are drawn from the master ``seed``, and, for each
     master seed in ``other_seeds``, the unit -> dominant topic of an independent ensemble of as many runs.
+
+    With more than ``max_units`` units, every run is fitted on the same seeded sample of that many units
+    (``topics.sample_indices(n, max_units, seed)``, whole dictionary): the consensus topics still give every
+    unit its proportions (fold-in), while the runs' own proportions (``run_theta``) cover the sampled units,
+    ``Ensemble.run_rows()``. The cost of the fits then stops growing with the corpus.
 
     Parameters
     ----------
@@ -274,20 +286,27 @@ def robust_topics(vocab: Vocabulary, k: int, seed: int, n_runs: int, other_seeds
     topn : top terms kept per run topic (stability).
     n_jobs : processes for the fits.
     path, reuse : JSON cache entry keyed by every input and by this code; ``reuse=False`` refits.
+    max_units : fit the runs on a seeded sample of this many units when the corpus has more (None: never).
     params : further LdaModel settings.
     """
     alpha = 1.0 / k
+    sample = topics.sample_indices(len(vocab.bow), max_units, seed) if max_units else None
+    if sample is not None and len(sample) == len(vocab.bow):
+        sample = None
+    fitted = vocab if sample is None else topics.subset(vocab, sample, cut=False)
 
     def build(master: int) -> Ensemble:
         seeds = ensemble_seeds(master, n_runs)
-        return consensus(fit_runs(vocab, k, seeds, n_jobs, **params), vocab, seeds, alpha, topn)
+        return consensus(fit_runs(fitted, k, seeds, n_jobs, **params), vocab, seeds, alpha, topn,
+                         run_units=sample)
 
     def compute() -> dict[str, Any]:
         main = build(seed)
         return {"ensemble": main.to_json(),
                 "others": {str(m): (build(m).dominant()).tolist() for m in other_seeds}}
 
-    key = _key(vocab, k=k, seed=seed, n_runs=n_runs, other_seeds=list(other_seeds), topn=topn, params=params)
+    key = _key(vocab, k=k, seed=seed, n_runs=n_runs, other_seeds=list(other_seeds), topn=topn, params=params,
+               **({"sample": sample} if sample is not None else {}))
     data = caching.cached_json(path, key, compute, reuse)
     return Ensemble.from_json(data["ensemble"]), {int(m): p for m, p in data["others"].items()}
 

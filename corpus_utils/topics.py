@@ -114,14 +114,17 @@ def sample_indices(n_units: int, max_units: int, seed: int) -> list[int]:
     return sorted(int(i) for i in np.random.default_rng(seed).choice(n_units, size=max_units, replace=False))
 
 
-def subset(vocab: Vocabulary, indices: Sequence[int]) -> Vocabulary:
+def subset(vocab: Vocabulary, indices: Sequence[int], cut: bool = True) -> Vocabulary:
     """The bag-of-words of the given units only, with the dictionary cut to the terms they use (in the same
-    order): a model of a sample costs what the sample's vocabulary costs, not the whole corpus's."""
+    order): a model of a sample costs what the sample's vocabulary costs, not the whole corpus's.
+    ``cut=False`` keeps the whole dictionary (a model whose topics must cover every unit's terms)."""
     import copy
 
     indices = list(indices)
     if indices == list(range(len(vocab.bow))):
         return vocab
+    if not cut:
+        return Vocabulary(vocab.dictionary, [vocab.bow[u] for u in indices], vocab.removed, vocab.summary)
     used = sorted({i for u in indices for i, _ in vocab.bow[u]})
     dictionary = copy.deepcopy(vocab.dictionary)
     dictionary.filter_tokens(good_ids=used)
@@ -383,3 +386,23 @@ def unit_problems(vocabs: Mapping[str, Vocabulary], k_min: int = 2, units_per_to
 def k_range(k_min: int, k_max: int, n_units: int, units_per_topic: int = 4) -> list[int]:
     """The K values to sweep: k_min..k_max, capped so that each topic has at least ``units_per_topic`` units."""
     return list(range(k_min, max(k_min, min(k_max, n_units // units_per_topic)) + 1))
+
+
+def unit_topic_table(units: pd.DataFrame, theta: np.ndarray, unit: str, digits: int = 4) -> pd.DataFrame:
+    """One row per unit: its keys (doc_id, section, paragraph, heading, where present), the unit type and its
+    proportion of each topic (``topic_1`` ...), rounded to ``digits``."""
+    keys = [c for c in ["doc_id", "section", "paragraph", "heading"] if c in units]
+    proportions = pd.DataFrame(theta.round(digits), columns=[f"topic_{t}" for t in range(1, theta.shape[1] + 1)],
+                               index=units.index)
+    return units[keys].assign(unit=unit).join(proportions)
+
+
+def dominant_by_group(doc_ids: Sequence[str], dominant: Sequence[int], groups: Mapping[str, str],
+                      group_labels: Mapping[str, str], topic_labels: Mapping[int, str]) -> pd.DataFrame:
+    """Units per group (rows, by label) and dominant topic (columns, by label), and per group the share of
+    its units whose dominant topic is not the group's most common one (``outside_main_topic``)."""
+    group = pd.Series([group_labels.get(groups[d], groups[d]) for d in doc_ids], name="group")
+    topic = pd.Series([topic_labels.get(int(t), f"topic {t}") for t in dominant], name="topic")
+    table = pd.crosstab(group, topic)
+    outside = 1 - table.max(axis=1) / table.sum(axis=1)
+    return table.assign(outside_main_topic=outside.round(2))

@@ -60,7 +60,9 @@ N_SIMS = 1000  # coefficient draws of the method of composition (topic effects o
 N_JOBS = 2
 SWEEP_MAX_UNITS = 400  # a larger corpus chooses K, and compares model families, on seeded samples of this size
 SWEEP_BUDGET = 2500  # sweep passes: 20 up to 125 units, then SWEEP_BUDGET / units, at least 2
-FINAL_BUDGET = 20000  # the same rule for the ensemble, fitted on every unit
+FINAL_BUDGET = 20000  # the same rule for the ensemble
+FIT_MAX_UNITS = 5000  # a larger corpus fits the ensemble's runs on a seeded sample of this size (every unit
+# still gets its proportions under the consensus topics)
 REUSE = True  # reuse the keyed tables in results/ when their inputs match (False: refit everything)
 TOPIC_LABELS = {  # anchor term -> label: a label goes to the topic whose top terms rank its anchor highest
     "joint": "Joint regional institutions and cross-border measures",
@@ -205,14 +207,20 @@ if SEEDS_RUN:  # the prose describes the seed corpus: fail loudly if the evidenc
 # **recurs** in a run when the run's matched topic has cosine at least `RECUR_COS` with it. Seed dependence
 # is measured twice: between single runs, and between this consensus and `OTHER_MASTERS` independent
 # consensuses from other master seeds (adjusted Rand index of unit → dominant topic; 1 = identical).
+# On a corpus of more than `FIT_MAX_UNITS` units every run is fitted on the same seeded sample of that many
+# units (the whole vocabulary), so the fits cost the same at any size; every unit still gets its proportions
+# under the consensus topics, and what rests on the runs' own proportions uses the sampled units.
 
 # %%
 unit_table, unit_tok = units[UNIT]
 vocab = vocabs[UNIT]
 ens, others = ensemble.robust_topics(
     vocab, K, SEED, N_RUNS, other_seeds=[SEED + i for i in range(1, OTHER_MASTERS + 1)], topn=TOP_N,
-    n_jobs=N_JOBS, path=RESULTS / "topic_ensemble.json", reuse=REUSE,
-    passes=topics.lda_passes(len(vocab.bow), FINAL_BUDGET))
+    n_jobs=N_JOBS, path=RESULTS / "topic_ensemble.json", reuse=REUSE, max_units=FIT_MAX_UNITS,
+    passes=topics.lda_passes(min(len(vocab.bow), FIT_MAX_UNITS), FINAL_BUDGET))
+run_rows = ens.run_rows()  # the units the runs were fitted on: every unit, or the seeded sample
+print(f"runs fitted on {len(run_rows):,} of {len(vocab.bow):,} units"
+      + (f" (a seeded sample: FIT_MAX_UNITS = {FIT_MAX_UNITS:,})" if len(run_rows) < len(vocab.bow) else ""))
 consensus_ari = [topic_metrics.adjusted_rand(ens.dominant(), p) for p in others.values()]
 robustness = pd.DataFrame({"topic": range(1, K + 1), "recurrence": ens.recurrence(RECUR_COS),
                            "mean_cosine_with_runs": ens.match_cosine.mean(axis=0)}).round(3)
@@ -262,9 +270,7 @@ plots.plot_topic_terms(terms, n=TOP_N)
 
 # %%
 notebook.save_table(terms, "topic_terms", RESULTS)
-key_cols = [c for c in ["doc_id", "section", "paragraph", "heading"] if c in unit_table]
-doc_topics = unit_table[key_cols].assign(unit=UNIT[:-1]).join(
-    pd.DataFrame(theta.round(4), columns=[f"topic_{t}" for t in range(1, K + 1)], index=unit_table.index))
+doc_topics = topics.unit_topic_table(unit_table, theta, UNIT[:-1])
 notebook.save_table(doc_topics, "doc_topics", RESULTS)
 doc_topics.head(3)
 
@@ -364,13 +370,10 @@ if SEEDS_RUN and coding:
 # %%
 unit_groups = unit_table["doc_id"].map(groups).to_numpy()
 dominant = ens.dominant()
-identity = pd.DataFrame({"doc_id": unit_table["doc_id"], "topic": dominant})
-within = identity.groupby("doc_id")["topic"].agg(lambda s: 1 - s.value_counts().iloc[0] / len(s))
 article_nmi = topic_metrics.normalized_mutual_information(unit_groups, dominant)
 print(f"NMI(article, dominant topic) = {article_nmi:.2f}; eta squared = "
       f"{stats.between_group_share(theta, unit_groups):.2f}")
-pd.crosstab(identity["doc_id"].map(labels), identity["topic"].map(topic_labels)).assign(
-    outside_main_topic=within.rename(labels).round(2))
+topics.dominant_by_group(unit_table["doc_id"], dominant, groups, labels, topic_labels)
 
 # %% [markdown] tags=["seed-prose"]
 # What we see: the two topics run through all three articles in similar proportions; a unit's topic says
@@ -387,10 +390,12 @@ if SEEDS_RUN:
 # Mean consensus proportion per article with 95% intervals whose replicates each draw one of the `N_RUNS`
 # runs and resample units within the article (`stats.bootstrap_over_runs`): the interval carries the
 # variation between seeds as well as between units. A permutation test asks whether the articles differ at
-# all (statistic: eta squared, `N_PERM` relabellings).
+# all (statistic: eta squared, `N_PERM` relabellings). On a corpus of more than `FIT_MAX_UNITS` units the
+# intervals rest on the seeded sample the runs were fitted on (section 3), the test on every unit.
 
 # %%
-prevalence = stats.bootstrap_over_runs(theta, ens.run_theta, unit_groups, n_boot=N_BOOT, seed=SEED).rename(
+prevalence = stats.bootstrap_over_runs(theta[run_rows], ens.run_theta, unit_groups[run_rows], n_boot=N_BOOT,
+                                       seed=SEED).rename(
     columns={"group": "doc_id", "column": "topic"}).round(4)
 notebook.save_table(prevalence, "topic_prevalence", RESULTS)
 comparable = len(set(unit_groups)) > 1
@@ -416,11 +421,11 @@ fig
 # drawn from their sampling distribution, so the intervals carry the disagreement between runs as well as
 # the regression's error (`effects.composition_effects`). Units are independent here (one document per group);
 # with several documents per group they are clustered by document. p-values are Holm-adjusted over the
-# whole table.
+# whole table. Like the intervals above, the regressions use the units the runs were fitted on.
 
 # %%
 dates = cu.loading.doc_dates(CORPUS)  # None when the documents carry no dates
-topic_design = effects.design(unit_table["doc_id"], groups, dates)
+topic_design = effects.design(unit_table["doc_id"].iloc[run_rows], groups, dates)
 topic_effects, topic_trends = effects.composition_effects(
     ens.run_theta, topic_design, [str(t) for t in range(1, K + 1)], n_sims=N_SIMS, seed=SEED)
 notebook.save_table(topic_effects.round(4), "topic_effects", RESULTS)

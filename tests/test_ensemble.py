@@ -121,3 +121,43 @@ def test_two_seed_sets_give_the_same_consensus_topics_on_the_seeds(paragraph_voc
     assert topic_metrics.adjusted_rand(a.dominant(), b.dominant()) >= 0.9
     assert np.diag(topic_metrics.topic_cosines(np.vstack([a.phi, b.phi]))[:2, 2:]).min() > 0.95
     assert a.recurrence().min() >= 0.8 and b.recurrence().min() >= 0.8
+
+
+SMALL = [["border", "patrol", "smuggling"], ["trade", "investment", "rail"], ["border", "smuggling", "drug"],
+         ["trade", "rail", "road"], ["patrol", "drug", "border"], ["investment", "road", "trade"]] * 4
+
+
+def test_an_ensemble_on_more_units_than_max_units_fits_its_runs_on_a_seeded_sample(tmp_path):
+    vocab = topics.build_vocabulary(SMALL, no_below=1)
+    ens, _ = ensemble.robust_topics(vocab, 2, 3, 4, n_jobs=1, max_units=10, path=tmp_path / "e.json", passes=5)
+    assert ens.run_rows() == topics.sample_indices(len(SMALL), 10, 3)
+    assert ens.run_theta.shape == (4, 10, 2) and ens.theta.shape == (len(SMALL), 2)  # every unit has proportions
+    assert len(ens.terms) == len(vocab.dictionary)  # the sample keeps the whole vocabulary
+    again, _ = ensemble.robust_topics(vocab, 2, 3, 4, n_jobs=1, max_units=10, reuse=False, passes=5)
+    np.testing.assert_array_equal(again.theta, ens.theta)
+
+
+def test_an_ensemble_within_max_units_fits_every_unit(tmp_path):
+    vocab = topics.build_vocabulary(SMALL, no_below=1)
+    capped, _ = ensemble.robust_topics(vocab, 2, 3, 4, n_jobs=1, max_units=len(SMALL), passes=5)
+    plain, _ = ensemble.robust_topics(vocab, 2, 3, 4, n_jobs=1, passes=5)
+    assert capped.run_units is None and capped.run_rows() == list(range(len(SMALL)))
+    np.testing.assert_array_equal(capped.run_theta, plain.run_theta)
+
+
+def test_a_cached_ensemble_keeps_which_units_its_runs_were_fitted_on(tmp_path):
+    vocab = topics.build_vocabulary(SMALL, no_below=1)
+    path = tmp_path / "e.json"
+    first, _ = ensemble.robust_topics(vocab, 2, 3, 4, n_jobs=1, max_units=10, path=path, passes=5)
+    reread, _ = ensemble.robust_topics(vocab, 2, 3, 4, n_jobs=1, max_units=10, path=path, passes=5)
+    assert reread.run_units == first.run_units and reread.run_theta.shape == first.run_theta.shape
+
+
+def test_consensus_proportions_follow_the_prevalence_order_of_the_topics():
+    vocab = topics.build_vocabulary(SMALL, no_below=1)
+    seeds = ensemble.ensemble_seeds(1, 3)
+    ens = ensemble.consensus(ensemble.fit_runs(vocab, 2, seeds, n_jobs=1, passes=5), vocab, seeds, 0.5)
+    np.testing.assert_allclose(ens.theta, ensemble.fold_in(ens.phi, vocab.bow, 0.5), atol=1e-7)
+    lengths = np.array([sum(c for _, c in doc) for doc in vocab.bow])
+    shares = (ens.theta * lengths[:, None]).sum(axis=0)
+    assert shares[0] >= shares[1]  # the largest topic first

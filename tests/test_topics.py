@@ -183,3 +183,23 @@ def test_k_range_keeps_at_least_four_units_per_topic():
     assert topics.k_range(2, 12, n_units=53) == list(range(2, 13))
     assert topics.k_range(2, 12, n_units=20) == [2, 3, 4, 5]
     assert topics.k_range(2, 12, n_units=3) == [2]
+
+
+def test_a_subset_that_is_not_cut_keeps_the_whole_dictionary(vocab):
+    small = topics.subset(vocab, [0, 2], cut=False)
+    assert small.dictionary is vocab.dictionary and small.bow == [vocab.bow[0], vocab.bow[2]]
+
+
+def test_unit_topic_table_has_the_keys_the_unit_type_and_rounded_proportions():
+    units = pd.DataFrame({"doc_id": ["a", "b"], "section": [0, 1], "heading": ["x", "y"], "text": ["t", "u"]})
+    table = topics.unit_topic_table(units, np.array([[0.123456, 0.876544], [0.5, 0.5]]), "section")
+    assert list(table.columns) == ["doc_id", "section", "heading", "unit", "topic_1", "topic_2"]
+    assert table["topic_1"].tolist() == [0.1235, 0.5] and set(table["unit"]) == {"section"}
+
+
+def test_dominant_by_group_counts_units_per_group_and_the_share_outside_its_main_topic():
+    table = topics.dominant_by_group(["a", "a", "a", "b", "c", "c"], [1, 1, 2, 2, 1, 2],
+                                     {"a": "g1", "b": "g2", "c": "g2"}, {"g1": "Group one"}, {1: "one", 2: "two"})
+    assert table.loc["Group one", "one"] == 2 and table.loc["Group one", "two"] == 1
+    assert table.loc["g2", "one"] == 1 and table.loc["g2", "two"] == 2  # b and c pooled in their group
+    assert table.loc["Group one", "outside_main_topic"] == 0.33 and table.loc["g2", "outside_main_topic"] == 0.33
