@@ -64,7 +64,7 @@ def find_actors(text: str) -> list[tuple[str, str, str]]:
     return [(m.group(0), *lookup[m.lastgroup]) for m in pattern.finditer(text)]
 
 
-@stage("framing")
+@stage("actors")
 def actor_mentions(units: pd.DataFrame, keys: tuple[str, ...] = ("doc_id", "section")) -> pd.DataFrame:
     """Actor mention counts per unit (e.g. per section): the key columns, actor, type, mentions."""
     records = units[[*keys, "text"]].to_dict("records")
@@ -81,17 +81,31 @@ def _unit_mentions(keys: Sequence[str], record: Mapping[str, Any]) -> list[dict[
             for (actor, kind), n in sorted(counts.items())]
 
 
-@stage("framing")
-def actor_salience(mentions: pd.DataFrame, words: Mapping[str, int]) -> pd.DataFrame:
-    """Mentions per 1,000 words by article and actor type: doc_id, type, mentions, per_1000."""
+def per_1000(mentions: pd.Series, doc_ids: pd.Series, words: Mapping[str, int]) -> pd.Series:
+    """Mentions per 1,000 words of their document or group (``words``: doc_id -> words), unrounded."""
+    return mentions / doc_ids.map(words).astype(float) * 1000
+
+
+@stage("actors")
+def mention_rates(mentions: pd.DataFrame, words: Mapping[str, int]) -> pd.DataFrame:
+    """Mentions per 1,000 words of each actor in each document or group (the ``doc_id`` column):
+    doc_id, actor, type, mentions, per_1000 (unrounded)."""
+    table = mentions.groupby(["doc_id", "actor", "type"], as_index=False)["mentions"].sum()
+    return table.assign(per_1000=per_1000(table["mentions"], table["doc_id"], words))
+
+
+@stage("actors")
+def actor_salience(mentions: pd.DataFrame, words: Mapping[str, int], digits: int = 2) -> pd.DataFrame:
+    """Mentions per 1,000 words by document or group and actor type, every type of every group of ``words``
+    (zero when unnamed): doc_id, type, mentions, per_1000 (rounded to ``digits``)."""
     table = mentions.groupby(["doc_id", "type"], as_index=False)["mentions"].sum()
     full = pd.MultiIndex.from_product([list(words), list(ACTOR_TYPES)], names=["doc_id", "type"])
     table = table.set_index(["doc_id", "type"]).reindex(full, fill_value=0).reset_index()
-    table["per_1000"] = (table["mentions"] / table["doc_id"].map(words) * 1000).round(2)
+    table["per_1000"] = per_1000(table["mentions"], table["doc_id"], words).round(digits)
     return table
 
 
-@stage("framing")
+@stage("actors")
 def cooccurrence_graph(mentions: pd.DataFrame, keys: tuple[str, ...] = ("doc_id", "section")) -> Any:
     """networkx Graph of actors: node weight = units mentioning the actor, edge weight = units naming both."""
     import networkx as nx
@@ -139,9 +153,16 @@ TIE_COLUMNS = ["group", "actor_a", "actor_b", "sections", "jaccard", "expected",
                "single_section"]
 
 
-@stage("framing")
+def naming_units(mentions: pd.DataFrame, groups: Mapping[str, str],
+                 keys: tuple[str, ...] = ("doc_id", "section")) -> pd.Series:
+    """Per group, how many units name at least one actor."""
+    units = mentions[list(keys)].drop_duplicates()
+    return units.groupby(units["doc_id"].map(groups)).size()
+
+
+@stage("actors")
 def group_ties(mentions: pd.DataFrame, groups: Mapping[str, str], n_perm: int = 1000, seed: int = 0,
-               keys: tuple[str, ...] = ("doc_id", "section")) -> pd.DataFrame:
+               keys: tuple[str, ...] = ("doc_id", "section"), max_units: int | None = None) -> pd.DataFrame:
     """Co-mention ties per group (e.g. per article) against a permutation null.
 
     Parameters
@@ -151,6 +172,8 @@ def group_ties(mentions: pd.DataFrame, groups: Mapping[str, str], n_perm: int = 
     n_perm : null draws; each redraws the group's unit x actor incidence with the same number of actors per
         unit and units per actor (``stats.curveball``), so a unit listing many actors stays as large.
     seed : seed of the null draws.
+    max_units : a group with more units that name an actor is tested on a seeded sample of this many of them
+        (ties counted and redrawn on the sample): the null's cost grows with the units, n_perm x 5 swaps each.
 
     Returns
     -------
@@ -166,6 +189,10 @@ def group_ties(mentions: pd.DataFrame, groups: Mapping[str, str], n_perm: int = 
     table = mentions.assign(group=mentions["doc_id"].map(groups))
     for group, part in table.groupby("group", sort=False):
         incidence = pd.crosstab([part[k] for k in keys], part["actor"]).clip(upper=1)
+        if max_units is not None and len(incidence) > max_units:  # its own seed: the null draws are unchanged
+            pick = np.random.default_rng([seed, len(incidence)]).choice(len(incidence), max_units, replace=False)
+            incidence = incidence.iloc[np.sort(pick)]
+            incidence = incidence.loc[:, incidence.sum(axis=0) > 0]
         names, matrix = list(incidence.columns), incidence.to_numpy()
         together = matrix.T @ matrix
         pairs = [(a, b) for a in range(len(names)) for b in range(a + 1, len(names)) if together[a, b] > 0]

@@ -39,7 +39,7 @@ def title_ngrams(titles: Sequence[str], indicators: Mapping[str, Sequence[str]] 
     return sorted(found)
 
 
-@stage("framing")
+@stage("validation")
 def kwic(units: pd.DataFrame, indicators: Mapping[str, Sequence[str]] | None = None, window: int = 5,
          masked: Sequence[str] = ()) -> pd.DataFrame:
     """Every indicator hit with its context, as quanteda's ``kwic``: doc_id, section, sentence and token
@@ -69,7 +69,7 @@ def reference_includes(reference: pd.DataFrame, frames: Sequence[str], min_salie
     return table
 
 
-@stage("framing")
+@stage("validation")
 def indicator_table(hits: pd.DataFrame, units: pd.DataFrame, reference: pd.DataFrame | None = None,
                     min_hits: int = 3, min_precision: float = 0.5) -> pd.DataFrame:
     """One row per indicator that fires: frame, indicator, hits, sections it fires in, contribution (its share
@@ -105,7 +105,7 @@ def definition_indicators(part: str = "frames") -> dict[str, list[str]]:
 
 def per_group_reports(truth: Sequence[str], predicted: Sequence[str], groups: Sequence[str],
                       report: object) -> pd.DataFrame:
-    """``report(truth, predicted)`` (e.g. ``validation.classification_report``) for each group separately."""
+    """``report(truth, predicted)`` (e.g. ``validation.classification_scores``) for each group separately."""
     truth, predicted, groups = (np.asarray(x, dtype=object) for x in (truth, predicted, groups))
     rows = [{"group": g, **report(truth[groups == g], predicted[groups == g])} for g in dict.fromkeys(groups)]
     return pd.DataFrame(rows)

@@ -10,9 +10,6 @@ from importlib import resources
 
 import pandas as pd
 
-from .errors import user_facing
-from .profiling import stage
-
 # Characters mapped for analysis: typographic variants of the same word characters.
 _CHAR_MAP = {
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
@@ -74,17 +71,3 @@ def clean_text(text: str) -> str:
     """Normalised text with boilerplate lines removed (idempotent)."""
     kept, _ = clean_lines(text)
     return "\n".join(line for _, line in kept)
-
-
-@user_facing
-@stage("load+clean")
-def cleaning_audit(path: str = "seeds") -> pd.DataFrame:
-    """Every line removed from the corpus at ``path``: file, line number, rule and text (line 0: what the
-    extraction of a web page's main text left out)."""
-    from .loading import iter_documents
-
-    rows = []
-    for doc in iter_documents(path):
-        for number, rule, line in [*doc.removed, *clean_lines(doc.raw_text)[1]]:
-            rows.append({"file": doc.file, "line": number, "rule": rule, "text": line})
-    return pd.DataFrame(rows, columns=["file", "line", "rule", "text"])

@@ -80,7 +80,7 @@ def design(doc_ids: Sequence[str], groups: Mapping[str, str], dates: Mapping[str
     doc_ids : sequence of str
         The document of each unit (section or paragraph), in the order of the outcomes.
     groups : mapping
-        doc_id -> group (e.g. ``loading.doc_groups``).
+        doc_id -> group (e.g. ``loading.comparison_groups``).
     dates : mapping, optional
         doc_id -> YYYY-MM-DD ('' when unknown), e.g. the ``date`` column of ``loading.load_metadata``.
     """

@@ -235,7 +235,7 @@ def indicator_tokens(indicators: Sequence[str]) -> list[str]:
     return sorted({"_".join(i.split()) for i in indicators})
 
 
-@stage("final fit")
+@stage("model comparison")
 def run_summary(runs: Sequence[Run], terms: Sequence[str], topn: int, reference: Sequence[Sequence[str]],
                 ref_dictionary: Any) -> dict[str, float]:
     """Quality of a family of runs: mean c_v and c_npmi, stability, single-run ARI, shared top terms,
@@ -322,7 +322,7 @@ def frame_agreement(dominant: Sequence[str], reference: Sequence[str]) -> dict[s
             "nmi": topic_metrics.normalized_mutual_information(reference, dominant)}
 
 
-@stage("final fit")
+@stage("model comparison")
 def compare_models(models: Mapping[str, tuple[str, Vocabulary, int, dict[str, Any]]], seeds: Sequence[int],
                    reference: Sequence[Sequence[str]], topn: int = 10, names: Mapping[str, Sequence[str]] | None = None,
                    frames: Sequence[str] | None = None, n_jobs: int = 2, path: str | Path | None = None,

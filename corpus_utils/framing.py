@@ -7,6 +7,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache, partial
 from importlib import resources
 from itertools import combinations
@@ -16,7 +17,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from . import engine, tokens
+from . import engine, stats, tokens
 from .profiling import stage
 
 
@@ -102,12 +103,19 @@ def frame_scores(units: pd.DataFrame, indicators: Mapping[str, Sequence[str]] | 
 
     Parameters
     ----------
-    units : sections or paragraphs with ``text`` (and ``heading``).
-    indicators : frame -> indicator phrases; default the codebook's (``frame_indicators``).
-    masked : phrases whose inner indicators do not count (``audit.title_ngrams``).
+    units : pandas.DataFrame
+        Sections or paragraphs with ``text`` (and ``heading``).
+    indicators : mapping of str to sequence of str, optional
+        Frame -> indicator phrases; default the codebook's (``frame_indicators``).
+    masked : sequence of str
+        Phrases whose inner indicators do not count (``audit.title_ngrams``).
 
-    Scores are rates, so sections of different length are comparable; the primary frame is the highest
-    rate ("none" if no indicator occurs; ties go to the frame listed first).
+    Returns
+    -------
+    pandas.DataFrame
+        Same index as ``units``: one column per frame (hits per 100 words, 3 decimals) and ``primary_frame``.
+        Scores are rates, so sections of different length are comparable; the primary frame is the highest
+        rate ("none" if no indicator occurs; ties go to the frame listed first).
     """
     indicators = frame_indicators() if indicators is None else indicators
     rows = list(engine.mapper()(partial(_frame_row, dict(indicators), tuple(masked)), units.to_dict("records")))
@@ -240,26 +248,32 @@ def group_keyness(unit_tokens: Sequence[Sequence[str]], groups: Sequence[str]) -
     Returns doc_id, term, freq_target, freq_reference, g2, log_ratio, p_value, q_value, dp (one row per term
     per group; empty when there is only one group).
     """
+    from scipy import sparse
+
     from .stats import benjamini_hochberg, dispersion_dp
 
     columns = ["doc_id", "term", "freq_target", "freq_reference", "g2", "log_ratio", "p_value", "q_value", "dp"]
-    groups = list(groups)
+    groups = np.asarray(list(groups), dtype=object)
     names = list(dict.fromkeys(groups))
     if len(names) < 2:
         return pd.DataFrame(columns=columns)
+    terms = sorted({t for toks in unit_tokens for t in toks})
+    index = {t: i for i, t in enumerate(terms)}
+    cells = [(u, index[t], c) for u, toks in enumerate(unit_tokens) for t, c in Counter(toks).items()]
+    rows, cols, vals = (np.array(x, dtype=np.int64) for x in zip(*cells, strict=True)) if cells else ([], [], [])
+    counts = sparse.csr_matrix((vals, (rows, cols)), shape=(len(unit_tokens), len(terms)))  # units x terms
+    total = np.asarray(counts.sum(axis=0)).ravel()
     tables = []
     for name in names:
-        inside = [toks for toks, g in zip(unit_tokens, groups, strict=True) if g == name]
-        target = Counter(t for toks in inside for t in toks)
-        reference = Counter(t for toks, g in zip(unit_tokens, groups, strict=True) if g != name for t in toks)
-        table = keyness(target, reference).assign(doc_id=name)
+        inside = np.flatnonzero(groups == name)
+        part = counts[inside]
+        in_group = np.asarray(part.sum(axis=0)).ravel()
+        table = keyness({terms[i]: int(in_group[i]) for i in np.flatnonzero(in_group)},
+                        {terms[i]: int(total[i] - in_group[i]) for i in np.flatnonzero(total - in_group)})
+        table = table.assign(doc_id=name)
         table["q_value"] = benjamini_hochberg(table["p_value"])
-        terms = {t: i for i, t in enumerate(table["term"])}
-        counts = np.zeros((len(terms), len(inside)))
-        for j, toks in enumerate(inside):
-            for t, c in Counter(toks).items():
-                counts[terms[t], j] = c
-        table["dp"] = dispersion_dp(counts, [max(len(toks), 1) for toks in inside])
+        order = np.array([index[t] for t in table["term"]], dtype=np.int64)
+        table["dp"] = dispersion_dp(part[:, order].T, [max(len(unit_tokens[j]), 1) for j in inside])
         tables.append(table)
     return pd.concat(tables, ignore_index=True)[columns]
 
@@ -272,34 +286,125 @@ def word_ngrams(words: Sequence[str], n: int) -> list[tuple[str, ...]]:
     return [tuple(words[i : i + n]) for i in range(len(words) - n + 1)]
 
 
+class DocTexts(Mapping[str, str]):
+    """doc_id -> the document's text (its units' texts joined by spaces, in reading order), joined when asked:
+    a large corpus is never held twice."""
+
+    def __init__(self, units: pd.DataFrame) -> None:
+        self._texts = units["text"]
+        self._rows = units.groupby("doc_id", sort=False).indices
+
+    def __getitem__(self, doc: str) -> str:
+        return " ".join(self._texts.iloc[self._rows[doc]])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
+class DocWords(Mapping[str, list[str]]):
+    """doc_id -> the document's lowercase words, computed when asked (never all held at once)."""
+
+    def __init__(self, units: pd.DataFrame) -> None:
+        self._texts = DocTexts(units)
+
+    def __getitem__(self, doc: str) -> list[str]:
+        return [w.lower() for w in tokens.words(self._texts[doc])]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit multiplier of the rolling n-gram key
+
+
+def _gram_keys(words: Sequence[str], n: int, ids: dict[str, int]) -> np.ndarray:
+    """A 64-bit key per word n-gram of ``words`` (in order), from word ids (``ids`` grows with new words)."""
+    if len(words) < n:
+        return np.zeros(0, dtype=np.uint64)
+    codes = np.fromiter((ids.setdefault(w, len(ids) + 1) for w in words), dtype=np.uint64, count=len(words))
+    key = np.zeros(len(words) - n + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for k in range(n):
+            key = key * _MIX + codes[k : len(codes) - n + 1 + k]
+    return key
+
+
+@dataclass
+class _GramCounts:
+    """Per n-gram key: in how many documents it occurs and how often in all."""
+
+    keys: np.ndarray
+    documents: np.ndarray
+    count: np.ndarray
+
+    def documents_of(self, keys: np.ndarray) -> np.ndarray:
+        """Documents per key of ``keys`` (every one is among ``self.keys``)."""
+        return self.documents[np.searchsorted(self.keys, keys)]
+
+
+def _count_grams(doc_words: Mapping[str, Sequence[str]], n: int, ids: dict[str, int]) -> _GramCounts:
+    """One pass over the documents: each n-gram key's document frequency and total count (numpy, no strings)."""
+    keys, counts = [], []
+    for words in doc_words.values():
+        k, c = np.unique(_gram_keys(words, n, ids), return_counts=True)
+        keys.append(k)
+        counts.append(c)
+    every = np.concatenate(keys) if keys else np.zeros(0, dtype=np.uint64)
+    uniq, where = np.unique(every, return_inverse=True)
+    total = np.bincount(where, weights=np.concatenate(counts) if counts else None, minlength=len(uniq))
+    return _GramCounts(uniq, np.bincount(where, minlength=len(uniq)), total.astype(np.int64))
+
+
 @stage("framing")
-def shared_ngrams(doc_words: Mapping[str, Sequence[str]], n: int = 4) -> pd.DataFrame:
-    """Word n-grams (lowercase) that occur in more than one document: ngram, documents, count."""
+def shared_ngrams(doc_words: Mapping[str, Sequence[str]], n: int = 4, top: int | None = None) -> pd.DataFrame:
+    """Word n-grams (lowercase) that occur in more than one document: ngram, documents, count, most shared
+    first; ``top`` keeps only the first ``top`` rows (a large corpus: only those n-grams are spelled out).
+
+    Counted by 64-bit keys of word ids first (two passes, bounded memory); the n-grams kept are then counted
+    again as words, so the numbers are exact."""
+    ids: dict[str, int] = {}
+    grams = _count_grams(doc_words, n, ids)
+    shared = grams.documents > 1
+    keys, docs, count = grams.keys[shared], grams.documents[shared], grams.count[shared]
+    if top is not None and len(keys) > top:  # every key tied with the top-th (same documents and count) stays
+        order = np.lexsort((-count, -docs))
+        cut_docs, cut_count = docs[order[top - 1]], count[order[top - 1]]
+        keys = keys[(docs > cut_docs) | ((docs == cut_docs) & (count >= cut_count))]
+    wanted = np.sort(keys)
     seen: dict[tuple[str, ...], set[str]] = {}
     counts: Counter[tuple[str, ...]] = Counter()
     for doc, words in doc_words.items():
-        grams = word_ngrams(words, n)
-        counts.update(grams)
-        for g in set(grams):
+        hits = np.flatnonzero(np.isin(_gram_keys(words, n, ids), wanted))
+        found = [tuple(words[i : i + n]) for i in hits]
+        counts.update(found)
+        for g in set(found):
             seen.setdefault(g, set()).add(doc)
-    rows = [{"ngram": " ".join(g), "documents": len(docs), "count": counts[g]}
-            for g, docs in seen.items() if len(docs) > 1]
+    rows = [{"ngram": " ".join(g), "documents": len(d), "count": counts[g]} for g, d in seen.items() if len(d) > 1]
     table = pd.DataFrame(rows, columns=["ngram", "documents", "count"])
-    return table.sort_values(["documents", "count", "ngram"], ascending=[False, False, True], ignore_index=True)
+    table = table.sort_values(["documents", "count", "ngram"], ascending=[False, False, True], ignore_index=True)
+    return table if top is None else table.head(top)
 
 
 @stage("framing")
 def formula_share(doc_words: Mapping[str, Sequence[str]], n: int = 4) -> pd.DataFrame:
-    """Per document: words covered by an n-gram shared with another document ("formula") versus its own."""
-    doc_count: Counter[tuple[str, ...]] = Counter()
-    for words in doc_words.values():
-        doc_count.update(set(word_ngrams(words, n)))
+    """Per document: words covered by an n-gram shared with another document ("formula") versus its own.
+    n-grams are compared by 64-bit keys (two passes over the documents, bounded memory)."""
+    ids: dict[str, int] = {}
+    grams = _count_grams(doc_words, n, ids)
     rows = []
     for doc, words in doc_words.items():
-        covered = np.zeros(len(words), dtype=bool)
-        for i, gram in enumerate(word_ngrams(words, n)):
-            if doc_count[gram] > 1:
-                covered[i : i + n] = True
+        keys = _gram_keys(words, n, ids)
+        starts = np.flatnonzero(grams.documents_of(keys) > 1)
+        edges = np.zeros(len(words) + 1, dtype=np.int64)
+        np.add.at(edges, starts, 1)
+        np.add.at(edges, starts + n, -1)
+        covered = np.cumsum(edges[:-1]) > 0  # inside at least one shared n-gram
         rows.append({"doc_id": doc, "words": len(words), "formula_words": int(covered.sum()),
                      "formula_share": round(float(covered.mean()) if len(words) else 0.0, 3)})
     return pd.DataFrame(rows)
@@ -315,14 +420,19 @@ def pool_shares(share: pd.DataFrame, groups: Mapping[str, str]) -> pd.DataFrame:
 
 @stage("framing")
 def similar_sentences(doc_texts: Mapping[str, str], threshold: float = 0.5, shingle: int = 3,
-                      max_shared: int = 50) -> pd.DataFrame:
+                      max_shared: int = 50, max_docs: int | None = None, seed: int = 0) -> pd.DataFrame:
     """Pairs of sentences from different documents whose word-shingle Jaccard similarity is >= threshold.
 
     Candidate pairs share at least one shingle that occurs in at most ``max_shared`` sentences (an
     inverted index), so the cost grows with the number of near-copies, not with all pairs of sentences.
+    With more than ``max_docs`` documents, the pairs are sought within a seeded sample of that many.
     """
+    docs = list(doc_texts)
+    if max_docs is not None and len(docs) > max_docs:
+        docs = [docs[i] for i in sorted(np.random.default_rng(seed).choice(len(docs), max_docs, replace=False))]
     sents = []
-    for doc, text in doc_texts.items():
+    for doc in docs:
+        text = doc_texts[doc]
         for s in _SENT_SPLIT.split(text):
             words = [w.lower() for w in tokens.words(s)]
             if len(words) >= shingle + 2:
@@ -351,3 +461,25 @@ def function_mix(groups: Sequence[str], codings: Mapping[str, Sequence[str]],
                      for source, codes in codings.items()}).reindex(columns=function_names(), fill_value=0)
     mix.index = [f"{labels.get(group, group)} ({source})" for source, group in mix.index]
     return mix
+
+
+def topic_frame_association(doc_topics: pd.DataFrame, sections: pd.DataFrame, frames: Sequence[str],
+                            names: Mapping[str, str]) -> pd.DataFrame:
+    """Spearman correlation over sections between each topic's proportion (``topic_*`` columns of
+    ``doc_topics``; units finer than a section averaged per section) and each frame's score (columns of
+    ``sections``), two-sided p-values, Benjamini-Hochberg q-values over all pairs: topic (``names``), frame,
+    rho, p_value, q_value, in topic then frame order."""
+    topic_cols = [c for c in doc_topics.columns if c.startswith("topic_")]
+    per_section = doc_topics.groupby(["doc_id", "section"], as_index=False)[topic_cols].mean()
+    merged = sections.merge(per_section, on=["doc_id", "section"], validate="one_to_one")
+    links = stats.spearman_table(merged[topic_cols], merged[list(frames)])
+    return links.assign(topic=links["left"].map(names)).rename(columns={"right": "frame"})[
+        ["topic", "frame", "rho", "p_value", "q_value"]]
+
+
+def association_matrix(links: pd.DataFrame, q: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Topic x frame matrices of a ``topic_frame_association`` table, in its order: rho, and whether each
+    correlation survives the correction (q-value below ``q``)."""
+    order = {"index": list(dict.fromkeys(links["topic"])), "columns": list(dict.fromkeys(links["frame"]))}
+    rho = links.pivot(index="topic", columns="frame", values="rho").reindex(**order)
+    return rho, links.pivot(index="topic", columns="frame", values="q_value").reindex(**order) < q

@@ -18,10 +18,12 @@ from .cleaning import clean_lines
 from .errors import CorpusError, CorpusWarning, user_facing
 from .formats import METADATA, FileStatus, RawDocument
 from .profiling import stage
-from .tokens import count_words
+from .text import count_words
 
 SECTION_COLUMNS = ["doc_id", "title", "section", "heading", "text", "n_words"]
 PARAGRAPH_COLUMNS = ["doc_id", "section", "heading", "paragraph", "line", "text", "n_words"]
+ACCOUNTING_COLUMNS = ["file", "raw_words", "boilerplate_words", "title_words", "heading_words", "body_words",
+                      "balanced"]
 
 _LIST_ITEM = re.compile(r"^\s*(?:\d{1,3}[.)]|[A-Za-z][.)]|[•\u2022\u2023\u25aa\u25e6\u00b7*\-\u2013\u2014])\s+\S")
 _CLOSING_PUNCT = tuple(".:;,!?\u2026")
@@ -55,6 +57,11 @@ def _table_key(src: formats.Source) -> tuple[str, int, int, str]:
 def document_metadata(path: str | Path) -> pd.DataFrame:
     """doc_id and the metadata the source itself gives (table columns; a page's or Markdown file's title and
     date) of each document that loads, in corpus order, without warnings (judged once per file or table)."""
+    state = _corpus_state(path)
+    if state is not None and state in _PARSED:  # parsed already: no file is read again
+        rows = _PARSED[state].metadata
+        return pd.DataFrame(rows, columns=list(dict.fromkeys(["doc_id"] + [c for r in rows for c in r])),
+                            dtype=str).fillna("")
     src = formats.source(path)
     if src.is_table:
         key = _table_key(src)
@@ -121,15 +128,6 @@ def nothing_readable(path: str | Path, languages: set[str]) -> str:
     why = (f": the files are written in {', '.join(sorted(languages))}, not English (the suite's lemmas, "
            "stopwords, gazetteer and codebook are English)") if languages else ""
     return f"no readable documents in corpus folder {path}{why}"
-
-
-@user_facing
-@stage("load+clean")
-def corpus_report(path: str | Path = "seeds") -> pd.DataFrame:
-    """One row per entry of the folder: status (loaded, loaded with warning, skipped; ignored for
-    subfolders and other file types), reason and encoding."""
-    rows = [vars(status) for _, status in scan_corpus(path)]
-    return pd.DataFrame(rows, columns=["file", "status", "reason", "encoding"])  # language: in the reason
 
 
 def is_list_item(line: str) -> bool:
@@ -221,12 +219,13 @@ def split_sections(lines: list[tuple[int, str]]) -> tuple[str, list[Section]]:
     return title, [s for s in sections if s.paragraphs]
 
 
-def parse_document(doc: RawDocument) -> tuple[str, list[Section]]:
-    """Title and sections of one decoded document, after cleaning (parsed already where it was read, on Dask)."""
+def parse_document(doc: RawDocument) -> tuple[str, list[Section], list[tuple[int, str, str]]]:
+    """Title, sections and removed lines (line, rule, text) of one decoded document, cleaned once (parsed
+    already where it was read, on Dask)."""
     if doc.parsed is not None:
         return doc.parsed
-    kept, _ = clean_lines(doc.raw_text)
-    return split_sections(kept)
+    kept, removed = clean_lines(doc.raw_text)
+    return (*split_sections(kept), removed)
 
 
 def _prepared(doc: RawDocument) -> RawDocument:
@@ -240,8 +239,19 @@ def _titled(doc: RawDocument, title: str, sections: list[Section]) -> str:
     return doc.title or title or next((s.heading for s in sections if s.heading), doc.doc_id)
 
 
-_PARSED: dict[tuple[object, ...], tuple[list[FileStatus], pd.DataFrame, pd.DataFrame]] = {}  # the last corpus
-# parsed: its statuses, sections and paragraphs, so that load_corpus and load_paragraphs share one parse
+@dataclass
+class Parsed:
+    """A corpus read and cleaned once: what every loader and corpus report of it is built from."""
+
+    statuses: list[FileStatus]  # every entry: loaded, loaded with warning, skipped or ignored, and why
+    sections: pd.DataFrame  # SECTION_COLUMNS
+    paragraphs: pd.DataFrame  # PARAGRAPH_COLUMNS
+    removed: pd.DataFrame  # file, line, rule, text of every line cleaning (or page extraction) removed
+    accounting: pd.DataFrame  # per file: raw words = boilerplate + title + headings + body
+    metadata: list[dict[str, str]]  # per loaded document: doc_id and the metadata its source gives
+
+
+_PARSED: dict[tuple[object, ...], Parsed] = {}  # the last corpus parsed (one at a time), while its files are unchanged
 
 
 def _corpus_state(path: str | Path) -> tuple[object, ...] | None:
@@ -258,20 +268,39 @@ def _corpus_state(path: str | Path) -> tuple[object, ...] | None:
     return str(src.path.absolute()), tuple(entries)
 
 
-def _parsed_corpus(path: str | Path) -> tuple[list[FileStatus], pd.DataFrame, pd.DataFrame]:
-    """Statuses, section rows and paragraph rows of a corpus from one scan and one parse of each document (kept
-    for the last corpus while its files are unchanged); warns and fails as ``iter_documents``."""
+def _accounting(doc: RawDocument, title: str, sections: list[Section],
+                removed: list[tuple[int, str, str]]) -> dict[str, object]:
+    """Where every word of one file went: raw = boilerplate + title + headings + body (``balanced``)."""
+    row: dict[str, object] = {
+        "file": doc.file,
+        "raw_words": count_words(doc.raw_text),
+        "boilerplate_words": sum(count_words(text) for _, _, text in removed),
+        "title_words": count_words(title),
+        "heading_words": sum(count_words(s.heading) for s in sections),
+        "body_words": sum(count_words(p) for s in sections for _, p in s.paragraphs),
+    }
+    parts = ("boilerplate_words", "title_words", "heading_words", "body_words")
+    row["balanced"] = row["raw_words"] == sum(row[k] for k in parts)  # type: ignore[misc]
+    return row
+
+
+def parsed_corpus(path: str | Path) -> Parsed:
+    """The corpus read, cleaned and parsed once (one scan, each document cleaned once; kept for the last
+    corpus while its files are unchanged), without warnings: the loaders replay those."""
     state = _corpus_state(path)
     found = _PARSED.get(state) if state is not None else None
     if found is None:
         statuses: list[FileStatus] = []
-        sections, paragraphs = [], []
+        sections, paragraphs, removed, accounting, metadata = [], [], [], [], []
         on_dask = engine.on_dask()  # files are then read, judged and parsed on the workers, in partitions
         for doc, status in formats.scan(path, engine.mapper(), _prepared if on_dask else None):
             statuses.append(status)
             if doc is None:
                 continue
-            title, parts = parse_document(doc)
+            title, parts, dropped = parse_document(doc)
+            removed.extend([doc.file, number, rule, line] for number, rule, line in [*doc.removed, *dropped])
+            accounting.append(_accounting(doc, title, parts, dropped))
+            metadata.append({"doc_id": doc.doc_id, **doc.meta})
             title, counter = _titled(doc, title, parts), 0
             for number, sec in enumerate(parts):
                 text = "\n\n".join(p for _, p in sec.paragraphs)
@@ -279,38 +308,63 @@ def _parsed_corpus(path: str | Path) -> tuple[list[FileStatus], pd.DataFrame, pd
                 for line, par in sec.paragraphs:
                     paragraphs.append([doc.doc_id, number, sec.heading, counter, line, par, count_words(par)])
                     counter += 1
-        found = (statuses, pd.DataFrame(sections, columns=SECTION_COLUMNS),
-                 pd.DataFrame(paragraphs, columns=PARAGRAPH_COLUMNS))
+        found = Parsed(statuses, pd.DataFrame(sections, columns=SECTION_COLUMNS),
+                       pd.DataFrame(paragraphs, columns=PARAGRAPH_COLUMNS),
+                       pd.DataFrame(removed, columns=["file", "line", "rule", "text"]),
+                       pd.DataFrame(accounting, columns=[*ACCOUNTING_COLUMNS]), metadata)
         _PARSED.clear()  # one corpus at a time: a 100,000-document corpus is not kept twice
         if state is not None:
             _PARSED[state] = found
-    return _replayed(path, found)
+    return found
 
 
-def _replayed(path: str | Path, found: tuple[list[FileStatus], pd.DataFrame, pd.DataFrame]
-              ) -> tuple[list[FileStatus], pd.DataFrame, pd.DataFrame]:
-    """The parsed corpus (copies of its tables), after a CorpusWarning for each skipped or fallback file or row;
-    CorpusError when none loads."""
-    statuses, sections, paragraphs = found
-    for status in statuses:
-        _warn(status, stacklevel=5)
-    if not any(s.status.startswith("loaded") for s in statuses):
-        raise CorpusError(nothing_readable(path, {s.language for s in statuses if s.language}))
-    return statuses, sections.copy(), paragraphs.copy()
+def replayed(path: str | Path) -> Parsed:
+    """The parsed corpus after a CorpusWarning for each skipped or fallback file or row; CorpusError when none
+    loads."""
+    found = parsed_corpus(path)
+    for status in found.statuses:
+        _warn(status, stacklevel=4)
+    if not any(s.status.startswith("loaded") for s in found.statuses):
+        raise CorpusError(nothing_readable(path, {s.language for s in found.statuses if s.language}))
+    return found
 
 
 @user_facing
 @stage("load+clean")
 def load_corpus(path: str | Path = "seeds") -> pd.DataFrame:
-    """One row per section in reading order: doc_id, title, section, heading, text, n_words."""
-    return _parsed_corpus(path)[1]
+    """One row per section of every document that loads, in reading order.
+
+    Parameters
+    ----------
+    path : str or Path
+        A folder of ``.txt``/``.md``/``.html`` files (with an optional ``metadata.csv``), or a table file
+        (CSV/TSV, JSON Lines, Parquet; column options after ``?``, e.g. ``export.csv?text=body&doc_id=id``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        doc_id, title, section (0-based within the document), heading, text (paragraphs joined by a blank
+        line), n_words. A fresh copy on every call.
+
+    Raises
+    ------
+    CorpusError
+        When the corpus cannot be found or no document in it can be analysed (the message says why).
+
+    Warns
+    -----
+    CorpusWarning
+        For each file or row skipped (empty, unreadable, not English, duplicate id, ...) or read with a
+        fallback, naming it and the reason; ``corpus_report`` lists every entry.
+    """
+    return replayed(path).sections.copy()
 
 
 @user_facing
 @stage("load+clean")
 def load_paragraphs(path: str | Path = "seeds") -> pd.DataFrame:
     """One row per paragraph in reading order: doc_id, section, heading, paragraph, line, text, n_words."""
-    return _parsed_corpus(path)[2]
+    return replayed(path).paragraphs.copy()
 
 
 def _read_metadata(meta_file: Path) -> pd.DataFrame:
@@ -401,28 +455,6 @@ def doc_labels(path: str | Path = "seeds") -> dict[str, str]:
 
 
 @user_facing
-@stage("load+clean")
-def word_accounting(path: str | Path = "seeds") -> pd.DataFrame:
-    """Per file, where every word went: raw = boilerplate + title + headings + body (``balanced``)."""
-    rows = []
-    for doc in iter_documents(path):
-        kept, removed = clean_lines(doc.raw_text)
-        title, sections = split_sections(kept)
-        row = {
-            "file": doc.file,
-            "raw_words": count_words(doc.raw_text),
-            "boilerplate_words": sum(count_words(text) for _, _, text in removed),
-            "title_words": count_words(title),
-            "heading_words": sum(count_words(s.heading) for s in sections),
-            "body_words": sum(count_words(p) for s in sections for _, p in s.paragraphs),
-        }
-        parts = ("boilerplate_words", "title_words", "heading_words", "body_words")
-        row["balanced"] = row["raw_words"] == sum(row[k] for k in parts)
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-@user_facing
 def doc_dates(path: str | Path = "seeds") -> dict[str, str] | None:
     """Mapping doc_id -> date (YYYY-MM-DD, '' when unknown) from the metadata, or None when it has no dates."""
     meta = load_metadata(path)
@@ -430,10 +462,11 @@ def doc_dates(path: str | Path = "seeds") -> dict[str, str] | None:
 
 
 @user_facing
-def doc_groups(path: str | Path = "seeds", max_groups: int = 8) -> dict[str, str]:
-    """Mapping doc_id -> the unit of comparison: each document itself when there are at most ``max_groups``
-    documents, else the ``group`` column of the metadata (metadata.csv, or the table column ``?group=`` names),
-    else one group "all documents"."""
+def comparison_groups(path: str | Path = "seeds", max_groups: int = 8) -> dict[str, str]:
+    """Mapping doc_id -> the group the notebooks compare. Which groups depends on the corpus: with at most
+    ``max_groups`` documents each document is its own group (the three seed articles); with more, the ``group``
+    column of the metadata (metadata.csv, or the table column ``?group=`` names; "ungrouped" where empty), else
+    one group "all documents" (nothing to compare)."""
     meta = load_metadata(path)
     if len(meta) <= max_groups:
         return dict(zip(meta["doc_id"], meta["doc_id"], strict=True))

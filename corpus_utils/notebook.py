@@ -10,7 +10,7 @@ from typing import Any
 import matplotlib as mpl
 import pandas as pd
 
-from . import plots
+from . import outputs
 from .caching import atomic_write
 from .loading import is_seed_corpus  # the notebooks call notebook.is_seed_corpus
 
@@ -26,7 +26,7 @@ def setup(outdir: str | Path, corpus: str | Path | None = None) -> tuple[Path, P
     results.mkdir(parents=True, exist_ok=True)
     pd.set_option("display.max_colwidth", 110)
     pd.set_option("display.precision", 3)
-    plots.use_style()
+    outputs.use_style()
     _show_figures_inline()
     return figures, results
 
@@ -78,7 +78,7 @@ def _show_figures_inline() -> None:
     scale = mpl.rcParams["figure.dpi"] / mpl.rcParams["savefig.dpi"]
 
     def png(fig: Figure) -> Any:
-        """The PNG that ``plots.save_figure`` wrote (shown at screen size), else a fresh rendering."""
+        """The PNG that ``outputs.save_figure`` wrote (shown at screen size), else a fresh rendering."""
         saved = getattr(fig, "saved_png", None)
         if saved is None:
             return render(fig)

@@ -1,4 +1,4 @@
-"""Plots: one style, one deterministic save helper, and the figures the notebooks draw.
+"""Plots: the figures the notebooks draw, each from a tidy table it computes nothing from (``outputs`` saves them).
 
 Figures are built with ``matplotlib.figure.Figure`` (not pyplot), so nothing is shown twice and no global
 figure state piles up; a notebook displays a figure by ending a cell with it.
@@ -6,32 +6,21 @@ figure state piles up; a notebook displays a figure by ending a cell with it.
 
 from __future__ import annotations
 
-import io
 import textwrap
 from collections.abc import Mapping, Sequence
-from importlib import resources
-from pathlib import Path
 
 import matplotlib as mpl
-import matplotlib.style
+import matplotlib.patches
+import matplotlib.ticker
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .caching import atomic_write, folder_lock
 from .profiling import stage
 
-FORMATS = ("png", "svg")
 TYPE_HATCHES = {
     "Central Asian state": "", "external power": "//", "multilateral organisation": "..", "initiative": "xx",
 }
-
-
-def use_style() -> None:
-    """Apply the suite's matplotlib style (``corpus_utils/data/corpus.mplstyle``)."""
-    with resources.as_file(resources.files("corpus_utils.data").joinpath("corpus.mplstyle")) as style:
-        matplotlib.style.use(str(style))
-    mpl.rcParams["svg.hashsalt"] = "corpus-utils"
 
 
 def placeholder(reason: str) -> Figure:
@@ -40,78 +29,6 @@ def placeholder(reason: str) -> Figure:
     fig.text(0.5, 0.5, textwrap.fill(f"Not drawn for this corpus: {reason}", 70), ha="center", va="center")
     fig.skipped = reason  # type: ignore[attr-defined]
     return fig
-
-
-_WRITTEN: dict[Path, str] = {}  # files written in this session (absolute path -> caption), for the manifest
-
-
-@stage("figures")
-def save_figure(fig: Figure, name: str, outdir: str | Path, caption: str,
-                formats: Sequence[str] = FORMATS) -> list[Path]:
-    """Write ``fig`` as ``outdir/name.<fmt>`` with no dates or versions inside, so reruns give the same bytes;
-    each file is rendered in memory and renamed into place (an interrupted run never leaves half a figure).
-
-    The caption goes into ``figures/MANIFEST.csv`` when the notebook calls ``write_manifest``.
-    """
-    folder = Path(outdir)
-    folder.mkdir(parents=True, exist_ok=True)
-    if hasattr(fig, "skipped"):  # a placeholder: the manifest says what is not shown and why
-        caption = f"Not drawn for this corpus: {fig.skipped}"
-    metadata = {
-        "png": {"Software": None},
-        "svg": {"Date": None, "Creator": None},
-        "pdf": {"Creator": None, "Producer": None, "CreationDate": None},
-    }
-    written = []
-    with mpl.rc_context({"svg.hashsalt": "corpus-utils"}):
-        for fmt in formats:
-            target = folder / f"{name}.{fmt}"
-            buffer = io.BytesIO()
-            fig.savefig(buffer, format=fmt, metadata=metadata.get(fmt))
-            atomic_write(target, buffer.getvalue())
-            _WRITTEN[target.resolve()] = caption
-            written.append(target)
-            if fmt == "png":  # a notebook shows these very bytes instead of rendering the figure again
-                fig.saved_png = buffer.getvalue()  # type: ignore[attr-defined]
-    return written
-
-
-@stage("figures")
-def save_text(text: str, filename: str, outdir: str | Path, caption: str) -> Path:
-    """Write a text figure (such as a self-contained HTML page) and register it for the manifest."""
-    target = Path(outdir) / filename
-    atomic_write(target, text)
-    _WRITTEN[target.resolve()] = caption
-    return target
-
-
-def register(path: str | Path, caption: str) -> None:
-    """Register a file written by other means (e.g. a screenshot) for the manifest, with its caption."""
-    _WRITTEN[Path(path).resolve()] = caption
-
-
-def write_manifest(outdir: str | Path, notebook: str) -> pd.DataFrame:
-    """Update ``outdir/MANIFEST.csv`` with the files this notebook wrote: file, sha256, notebook, caption.
-
-    Rows of other notebooks are kept (each notebook can run alone); rows of files that no longer exist are
-    dropped. The folder is locked while the manifest is read and rewritten, so notebooks that run side by
-    side never lose each other's rows. Returns this notebook's rows.
-    """
-    import hashlib
-
-    folder = Path(outdir)
-    path = folder / "MANIFEST.csv"
-    columns = ["file", "sha256", "notebook", "caption"]
-    mine = sorted(p for p in _WRITTEN if folder.resolve() in p.parents)  # files in subfolders as sub/name
-    new = pd.DataFrame([{"file": p.relative_to(folder.resolve()).as_posix(),
-                         "sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
-                         "notebook": notebook, "caption": _WRITTEN.pop(p)} for p in mine], columns=columns)
-    with folder_lock(folder):
-        old = pd.read_csv(path, dtype=str) if path.exists() else pd.DataFrame(columns=columns)
-        old = old[(old["notebook"] != notebook) & old["file"].map(lambda f: (folder / f).exists())]
-        table = pd.concat([old, new], ignore_index=True).sort_values("file", ignore_index=True)
-        atomic_write(path, table.to_csv(index=False, lineterminator="\n"))
-    return new[["file", "caption"]]
 
 
 @stage("figures")
@@ -151,12 +68,11 @@ def plot_section_lengths(sections: pd.DataFrame, labels: Mapping[str, str],
 
 
 @stage("figures")
-def plot_actor_mentions(mentions: pd.DataFrame, labels: Mapping[str, str], words: Mapping[str, int]) -> Figure:
-    """Actor mentions per 1,000 words, one panel per article, bars shaded by actor type."""
-    if mentions.empty:
+def plot_actor_mentions(rates: pd.DataFrame, labels: Mapping[str, str]) -> Figure:
+    """Actor mentions per 1,000 words (``actors.mention_rates``), one panel per article, bars shaded by type."""
+    if rates.empty:
         return placeholder("no actor of the gazetteer is named in any document")
-    totals = mentions.groupby(["doc_id", "actor", "type"], as_index=False)["mentions"].sum()
-    totals["per_1000"] = totals["mentions"] / totals["doc_id"].map(words) * 1000
+    totals = rates
     order = (
         totals.groupby(["type", "actor"])["mentions"].sum().reset_index()
         .assign(t=lambda d: d["type"].map({t: i for i, t in enumerate(TYPE_HATCHES)}))
@@ -164,7 +80,7 @@ def plot_actor_mentions(mentions: pd.DataFrame, labels: Mapping[str, str], words
     )
     actors = order["actor"].tolist()
     kinds = dict(zip(order["actor"], order["type"], strict=True))
-    docs = list(dict.fromkeys(mentions["doc_id"]))
+    docs = list(dict.fromkeys(rates["doc_id"]))
     fig = Figure(figsize=(3.0 * len(docs) + 2.2, 0.28 * len(actors) + 1.4))
     axes = fig.subplots(1, len(docs), sharey=True, squeeze=False)
     xmax = totals["per_1000"].max() * 1.3
@@ -327,9 +243,9 @@ def plot_group_profiles(table: pd.DataFrame, group_labels: Mapping[str, str], it
 
 
 @stage("figures")
-def plot_flow(values: np.ndarray, doc_ids: Sequence[str], group_labels: Mapping[str, str],
-              row_names: Sequence[str], unit_name: str = "section", value_label: str = "topic proportion",
-              vmax: float | None = 1.0, max_docs: int = 8) -> Figure:
+def plot_unit_heatmap(values: np.ndarray, doc_ids: Sequence[str], group_labels: Mapping[str, str],
+                      row_names: Sequence[str], unit_name: str = "section", value_label: str = "topic proportion",
+                      vmax: float | None = 1.0, max_docs: int = 8) -> Figure:
     """Heatmap per article: one row per topic or frame, one column per unit in reading order (the first
     ``max_docs`` documents only, on a large corpus)."""
     docs = list(dict.fromkeys(doc_ids))[:max_docs]

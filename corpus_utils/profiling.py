@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 ENV = "CORPUS_UTILS_PROFILE"
-STAGES = ("load+clean", "tokens", "dictionary", "K sweep", "final fit", "pyLDAvis", "framing", "stats", "figures")
+STAGES = ("load+clean", "tokens", "dictionary", "K sweep", "final fit", "model comparison", "pyLDAvis", "framing",
+          "actors", "validation", "stats", "figures")
 F = TypeVar("F", bound=Callable[..., Any])
 _active: list[str] = []
 

@@ -54,12 +54,13 @@ def corpus_summary(sections: pd.DataFrame, labels: Mapping[str, str]) -> pd.Data
     return table.reset_index()
 
 
-@stage("stats")
-def pool_by_doc(doc_ids: Sequence[str], unit_tokens: Sequence[Sequence[str]]) -> dict[str, list[str]]:
-    """Concatenate the tokens of units (sections, paragraphs) per document, keeping document order."""
+@stage("tokens")
+def pool_by_group(groups: Sequence[str], unit_tokens: Sequence[Sequence[str]]) -> dict[str, list[str]]:
+    """Concatenate the tokens of units (sections, paragraphs) per group (a document, or a metadata group: one
+    entry per unit), groups in order of first appearance."""
     pooled: dict[str, list[str]] = {}
-    for doc, toks in zip(doc_ids, unit_tokens, strict=True):
-        pooled.setdefault(doc, []).extend(toks)
+    for group, toks in zip(groups, unit_tokens, strict=True):
+        pooled.setdefault(group, []).extend(toks)
     return pooled
 
 
@@ -252,9 +253,20 @@ def spearman_table(left: pd.DataFrame, right: pd.DataFrame) -> pd.DataFrame:
 def dispersion_dp(counts: np.ndarray, sizes: Sequence[float]) -> np.ndarray:
     """Gries' deviation of proportions per term (rows of ``counts``, terms x parts): 0.5 * sum over parts of
     |share of the term's occurrences in the part - the part's share of the corpus|; 0 = spread evenly, near
-    1 = concentrated in one small part. NaN for a term that never occurs."""
-    counts = np.asarray(counts, dtype=float)
+    1 = concentrated in one small part. NaN for a term that never occurs. ``counts`` may be a scipy sparse
+    matrix (a large corpus: only the non-zero cells are visited)."""
+    from scipy import sparse
+
     expected = np.asarray(sizes, dtype=float) / np.sum(sizes)
+    if sparse.issparse(counts):  # a part without the term adds its whole share: |0 - expected|
+        cells = sparse.coo_matrix(counts, dtype=float)
+        totals = np.bincount(cells.row, weights=cells.data, minlength=cells.shape[0])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            gap = np.abs(cells.data / totals[cells.row] - expected[cells.col])
+        present = np.bincount(cells.row, weights=gap, minlength=cells.shape[0])
+        present_share = np.bincount(cells.row, weights=expected[cells.col], minlength=cells.shape[0])
+        return np.where(totals > 0, 0.5 * (present + expected.sum() - present_share), np.nan)
+    counts = np.asarray(counts, dtype=float)
     totals = counts.sum(axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
         observed = counts / totals

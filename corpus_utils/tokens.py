@@ -18,26 +18,10 @@ import pandas as pd
 from . import caching, engine
 from .errors import CorpusWarning
 from .profiling import stage
+from .text import _PLAIN_WORD_RE, _SENTENCE_END, count_words, sentences, words  # noqa: F401 (tokens.words etc.)
 
-_PLAIN_WORD_RE = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*")
 _POSSESSIVE = re.compile(r"['\u2019]s?$")
 _CLAUSE_BREAK = re.compile(r"[,()\[\]\"\u2013\u2014]|\s-\s")
-_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
-
-
-def count_words(text: str) -> int:
-    """Number of words (letter/digit runs, joined by internal apostrophes or hyphens)."""
-    return len(_PLAIN_WORD_RE.findall(text))
-
-
-def words(text: str) -> list[str]:
-    """Word tokens of a text in their original case (hyphenated words kept whole)."""
-    return _PLAIN_WORD_RE.findall(text)
-
-
-def sentences(text: str) -> list[str]:
-    """Split text into sentences at . ! ? ; : followed by space, and at line breaks."""
-    return [s for s in (part.strip() for part in _SENTENCE_END.split(text)) if s]
 
 
 @lru_cache(maxsize=1)
@@ -304,10 +288,31 @@ def tokenize_units(
 ) -> Tokenized:
     """Modelling tokens per text: lemmas, curated entities, learned phrases, minus general and corpus stopwords.
 
-    ``extra_stopwords`` join the general list (before phrases are learned); ``drop_terms`` are removed
-    afterwards with the corpus stopwords (e.g. corpus stopwords derived at section level, applied to
-    paragraphs). ``runs`` reuses the output of ``unit_runs(texts)`` (general stopwords only) if at hand;
-    ``cache_dir`` is passed on to ``unit_runs``.
+    Parameters
+    ----------
+    texts : sequence of str
+        One text per unit (section or paragraph).
+    max_df : float
+        Terms in more than this share of the units are corpus stopwords, removed.
+    phrase_min_count, phrase_threshold : int, float
+        gensim ``Phrases`` settings: a bigram needs this many occurrences and this NPMI score to be joined.
+    extra_stopwords : iterable of str
+        Join the general stopword list (before phrases are learned).
+    drop_terms : iterable of str
+        Removed afterwards with the corpus stopwords (e.g. corpus stopwords found at section level, applied
+        to paragraphs).
+    runs : sequence, optional
+        The output of ``unit_runs(texts)`` (general stopwords only), reused if at hand.
+    n_jobs : int
+        Processes for lemmatising.
+    cache_dir : str or Path, optional
+        Passed on to ``unit_runs`` (a keyed cache of the lemmatised runs).
+
+    Returns
+    -------
+    Tokenized
+        ``tokens`` (one list per text), ``phrases`` (the learned phrases with counts and scores) and
+        ``corpus_stopwords`` (the terms ``max_df`` removed, with their document frequency).
     """
     if runs is None or extra_stopwords:
         runs = unit_runs(texts, general_stopwords() | frozenset(extra_stopwords), n_jobs=n_jobs, cache_dir=cache_dir)

@@ -294,17 +294,24 @@ def select_model(sweep: pd.DataFrame, by: Sequence[str] = ("k",), seed: int = 0,
 
     Parameters
     ----------
-    sweep : one row per fitted run with the ``by`` columns, ``seed`` and the criteria (``k_sweep``).
-    by : the candidate columns, ``("k",)`` or ``("unit", "k")``.
-    seed : seed of the resampling of sweep seeds.
-    small : the smaller resample size also reported (``share_of_<small>``), the old sweep's five seeds.
-    hold, support : passed to ``stable_choice``.
+    sweep : pandas.DataFrame
+        One row per fitted run with the ``by`` columns, ``seed`` and the criteria (``k_sweep``).
+    by : sequence of str
+        The candidate columns, ``("k",)`` or ``("unit", "k")``.
+    seed : int
+        Seed of the resampling of sweep seeds.
+    small : int
+        The smaller resample size also reported (``share_of_<small>``), the old sweep's five seeds.
+    hold, support : float
+        Passed to ``stable_choice``: the share of resamples the rule's pick must win to be kept, and the
+        share a fallback candidate needs.
 
     Returns
     -------
-    dict with ``choice`` (the kept candidate), ``held`` (the rule's pick wins at least ``hold`` of the
-    resamples), ``rule_choice`` (the pick on all seeds), ``scores`` (``choose_k``'s table) and ``picks``
-    (``rule_stability`` shares on all seeds and on ``small`` seeds).
+    dict
+        ``choice`` (the kept candidate), ``held`` (the rule's pick wins at least ``hold`` of the resamples),
+        ``rule_choice`` (the pick on all seeds), ``scores`` (``choose_k``'s table) and ``picks``
+        (``rule_stability`` shares on all seeds and on ``small`` seeds).
     """
     rule_choice, scores = choose_k(sweep, by=by)
     picks = rule_stability(sweep, by=by, seed=seed).merge(
@@ -406,3 +413,13 @@ def dominant_by_group(doc_ids: Sequence[str], dominant: Sequence[int], groups: M
     table = pd.crosstab(group, topic)
     outside = 1 - table.max(axis=1) / table.sum(axis=1)
     return table.assign(outside_main_topic=outside.round(2))
+
+
+def topic_labels_of(topic_terms: pd.DataFrame) -> dict[int, str]:
+    """Topic number -> label, read from a topic-term table (``results/topic_terms.csv``: topic, label)."""
+    return {int(t): str(lab) for t, lab in topic_terms.groupby("topic")["label"].first().items()}
+
+
+def topic_column_names(labels: Mapping[int, str]) -> dict[str, str]:
+    """Column name -> display name of each topic: ``topic_1`` -> ``1: label`` (``unit_topic_table``'s columns)."""
+    return {f"topic_{t}": f"{t}: {lab}" for t, lab in labels.items()}

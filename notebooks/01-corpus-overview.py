@@ -39,7 +39,7 @@ PHRASE_THRESHOLD = 0.5
 # %%
 
 import corpus_utils as cu
-from corpus_utils import actors, notebook, plots, stats, tokens
+from corpus_utils import actors, notebook, outputs, plots, stats, tokens
 
 FIGURES, RESULTS = notebook.setup(OUTDIR, CORPUS)
 SEEDS_RUN = notebook.is_seed_corpus(CORPUS)  # the prose tagged seed-prose describes the seeds; asserted below
@@ -70,7 +70,7 @@ report
 # %%
 sections = cu.load_corpus(CORPUS)
 labels = cu.doc_labels(CORPUS)
-groups = cu.doc_groups(CORPUS)  # each article itself here; metadata groups on a corpus of many documents
+groups = cu.comparison_groups(CORPUS)  # each article itself here; metadata groups on a corpus of many documents
 stats.corpus_summary(sections, labels)
 
 # %% [markdown] tags=["seed-prose"]
@@ -98,7 +98,7 @@ if SEEDS_RUN:
 audit
 
 # %%
-accounting = cu.loading.word_accounting(CORPUS)
+accounting = cu.reports.word_accounting(CORPUS)
 assert accounting["balanced"].all(), "some words are neither boilerplate nor in a title, heading or body"
 accounting
 
@@ -185,8 +185,8 @@ tok.corpus_stopwords
 # Content lemmas (general stopwords removed, no corpus stopwords, no learned phrases) per article:
 
 # %%
-by_doc = stats.pool_by_doc(sections["doc_id"].map(groups), [[t for run in unit for t in run] for unit in runs])
-overlap = stats.vocabulary_overlap(by_doc)
+by_group = stats.pool_by_group(sections["doc_id"].map(groups), [[t for run in unit for t in run] for unit in runs])
+overlap = stats.vocabulary_overlap(by_group)
 if SEEDS_RUN:  # "about two-fifths shared by all three, just under a third its own"
     assert (overlap["shared_all"] / overlap["types"]).between(0.35, 0.45).all(), overlap
     assert overlap["own_share"].between(0.28, 1 / 3).all(), overlap
@@ -194,12 +194,12 @@ overlap
 
 # %%
 fig = plots.plot_vocabulary_overlap(overlap, labels)
-plots.save_figure(fig, "01_vocabulary_overlap", FIGURES,
-                  "Distinct content lemmas of each article: shared by all articles, by some, or its own only.")
+outputs.save_figure(fig, "01_vocabulary_overlap", FIGURES,
+                    "Distinct content lemmas of each article: shared by all articles, by some, or its own only.")
 fig
 
 # %%
-distinct = stats.distinct_terms(by_doc, n=10)
+distinct = stats.distinct_terms(by_group, n=10)
 distinct.assign(label=[labels.get(g, g) for g in distinct["doc_id"]]).pivot(index="rank", columns="label",
                                                                            values="term")
 
@@ -220,15 +220,14 @@ distinct.assign(label=[labels.get(g, g) for g in distinct["doc_id"]]).pivot(inde
 # %%
 mentions = actors.actor_mentions(sections)
 mentions_by_group = mentions.assign(doc_id=mentions["doc_id"].map(groups))
-words = sections.groupby(sections["doc_id"].map(groups))["n_words"].sum()
-by_type = mentions_by_group.pivot_table(index="type", columns="doc_id", values="mentions", aggfunc="sum",
-                                        fill_value=0)
-(by_type / words * 1000).round(1).rename(columns=labels)
+words = sections.groupby(sections["doc_id"].map(groups))["n_words"].sum().to_dict()
+actors.actor_salience(mentions_by_group, words, digits=1).pivot(
+    index="type", columns="doc_id", values="per_1000").rename(columns=labels)
 
 # %%
-fig = plots.plot_actor_mentions(mentions_by_group, labels, words.to_dict())
-plots.save_figure(fig, "01_actor_mentions", FIGURES,
-                  "Mentions per 1,000 words of each actor in each article, shaded by actor type (gazetteer).")
+fig = plots.plot_actor_mentions(actors.mention_rates(mentions_by_group, words), labels)
+outputs.save_figure(fig, "01_actor_mentions", FIGURES,
+                    "Mentions per 1,000 words of each actor in each article, shaded by actor type (gazetteer).")
 fig
 
 # %%
@@ -255,7 +254,7 @@ if SEEDS_RUN:  # the claims of the next cell
 notebook.save_table(sections, "corpus_sections", RESULTS)
 notebook.save_table(audit, "cleaning_audit", RESULTS)
 notebook.save_table(mentions, "actor_mentions", RESULTS)
-plots.write_manifest(FIGURES, "01-corpus-overview")
+outputs.write_manifest(FIGURES, "01-corpus-overview")
 
 # %% [markdown]
 # ## What we found, and the limits

@@ -80,6 +80,7 @@ from corpus_utils import (
     framing,
     ldavis,
     notebook,
+    outputs,
     plots,
     stats,
     tokens,
@@ -102,7 +103,7 @@ SEEDS_RUN = notebook.is_seed_corpus(CORPUS)
 sections = cu.load_corpus(CORPUS)
 paragraphs = cu.load_paragraphs(CORPUS)
 labels = cu.doc_labels(CORPUS)
-groups = cu.doc_groups(CORPUS)  # the articles here; metadata groups on a corpus of many documents
+groups = cu.comparison_groups(CORPUS)  # the articles here; metadata groups on a corpus of many documents
 frame_words = {f: ensemble.indicator_tokens(v["indicators"]) for f, v in framing.load_codebook()["frames"].items()}
 all_section_tok = tokens.tokenize_units(sections["text"], max_df=1.0, cache_dir=CACHE_DIR)
 tokens.max_df_choices(all_section_tok.tokens, MAX_DF_OPTIONS, {w for ws in frame_words.values() for w in ws})
@@ -132,14 +133,14 @@ problems = topics.unit_problems(vocabs, K_MIN, topn=TOP_N)
 for name, why in problems.items():
     print(f"{name} are not modelled: {why}")
 vocabs = {name: v for name, v in vocabs.items() if name not in problems}
-outputs = [RESULTS / f"{name}.csv" for name in ("k_selection", "topic_terms", "doc_topics", "topic_prevalence",
-                                                "topic_models", "topic_effects", "topic_trends")]
-outputs.append(RESULTS / "topic_ensemble.json")
+tables = [RESULTS / f"{name}.csv" for name in ("k_selection", "topic_terms", "doc_topics", "topic_prevalence",
+                                               "topic_models", "topic_effects", "topic_trends")]
+tables.append(RESULTS / "topic_ensemble.json")
 figures = [FIGURES / "ldavis.html"] + [FIGURES / f"02_{n}.{f}" for n in ("intertopic_map", "topic_flow",
                                                                          "topic_effects", "topic_trends")
-                                       for f in plots.FORMATS]
+                                       for f in outputs.FORMATS]
 notebook.skip_from_here("" if vocabs else "no kind of unit can carry a topic model on this corpus (see above)",
-                        remove=outputs + figures)
+                        remove=tables + figures)
 print(f"modelled: {', '.join(vocabs)}" if vocabs else "not modelled")
 
 # %% [markdown]
@@ -284,10 +285,10 @@ doc_topics.head(3)
 # %%
 vis = ldavis.prepare(ens.phi, theta, vocab)
 page = ldavis.page(vis, f"Topic model of {len(labels)} articles: {K} consensus topics on {UNIT}")
-plots.save_text(page, "ldavis.html", FIGURES, "Interactive pyLDAvis view of the consensus topics (self-contained).")
+outputs.save_text(page, "ldavis.html", FIGURES, "Interactive pyLDAvis view of the consensus topics (self-contained).")
 fig = plots.plot_intertopic_map(vis.topic_coordinates, topic_labels)
-plots.save_figure(fig, "02_intertopic_map", FIGURES,
-                  "Intertopic distance map (pyLDAvis PCoA coordinates): static stand-in for ldavis.html.")
+outputs.save_figure(fig, "02_intertopic_map", FIGURES,
+                    "Intertopic distance map (pyLDAvis PCoA coordinates): static stand-in for ldavis.html.")
 fig
 
 # %%
@@ -407,9 +408,10 @@ plots.plot_group_profiles(prevalence.rename(columns={"doc_id": "group", "topic":
                           labels, topic_labels, "mean topic proportion (95% interval over units and seeds)")
 
 # %%
-fig = plots.plot_flow(theta, unit_table["doc_id"], labels, [f"{t}: {lab}" for t, lab in topic_labels.items()],
-                      unit_name=UNIT[:-1])
-plots.save_figure(fig, "02_topic_flow", FIGURES, "Topic proportions along each article, unit by unit in reading order.")
+fig = plots.plot_unit_heatmap(theta, unit_table["doc_id"], labels,
+                              list(topics.topic_column_names(topic_labels).values()), unit_name=UNIT[:-1])
+outputs.save_figure(fig, "02_topic_flow", FIGURES,
+                    "Topic proportions along each article, unit by unit in reading order.")
 fig
 
 # %% [markdown]
@@ -436,15 +438,15 @@ topic_effects.round(3).drop(columns=["uncertainty"])
 # %%
 names = {str(t): lab for t, lab in topic_labels.items()}
 fig = plots.plot_effects(topic_effects, names, labels, "difference in topic proportion")
-plots.save_figure(fig, "02_topic_effects", FIGURES, "Effect of the metadata on each topic's proportion: each group "
-                  "against the reference (and the change over time when dated), 95% intervals by the method of "
-                  "composition over the ensemble's runs; filled: holds after Holm's correction.")
+outputs.save_figure(fig, "02_topic_effects", FIGURES, "Effect of the metadata on each topic's proportion: each group "
+                    "against the reference (and the change over time when dated), 95% intervals by the method of "
+                    "composition over the ensemble's runs; filled: holds after Holm's correction.")
 fig
 
 # %%
 fig = plots.plot_trends(topic_trends, names, labels, "expected topic proportion")
-plots.save_figure(fig, "02_topic_trends", FIGURES, "Expected topic proportion over time by group, with 95% bands by "
-                  "the method of composition (drawn when the documents are dated).")
+outputs.save_figure(fig, "02_topic_trends", FIGURES, "Expected topic proportion over time by group, with 95% bands by "
+                    "the method of composition (drawn when the documents are dated).")
 fig
 
 # %% [markdown] tags=["seed-prose"]
@@ -504,7 +506,7 @@ if SEEDS_RUN and test:
 
 # %%
 notebook.resume()  # this cell runs whether or not a topic model was fitted
-plots.write_manifest(FIGURES, "02-topic-model")
+outputs.write_manifest(FIGURES, "02-topic-model")
 
 # %%
 from importlib.metadata import version

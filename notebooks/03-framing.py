@@ -24,7 +24,7 @@
 # reference coding in `VALIDATION` (two independent runs of an AI model and an AI adjudicator; no person coded).
 #
 # **Outputs.** `results/frames_by_section.csv`, `results/frames_by_article.csv`, `results/keyness.csv`,
-# `results/topic_frame_association.csv`, `results/actor_ties.csv`, `results/validation.csv`,
+# `results/topic_frame_association.csv`, `results/actor_ties.csv`, `results/validation.csv`, `results/confusion.csv`,
 # `results/frame_effects.csv`, `results/frame_trends.csv`; figures `03_frame_flow`, `03_frame_effects`,
 # `03_frame_trends`, `03_actor_salience`, `03_formula_share` (PNG and SVG). Notebook 04 draws the publication
 # versions of the other figures shown here from these tables.
@@ -46,6 +46,8 @@ Q = 0.05  # false-discovery rate for every family of tests
 SEED = 42
 N_BOOT = 2000
 N_PERM = 2000
+MAX_SIMILAR_DOCS = 2000  # a larger corpus seeks near-identical sentence pairs within a seeded sample of documents
+MAX_TIE_UNITS = 300  # a group with more sections naming an actor tests its ties on a seeded sample of this many
 NGRAM = 4
 SIMILARITY = 0.5
 TOP_TERMS = 10
@@ -57,7 +59,7 @@ import pandas as pd
 from IPython.display import display
 
 import corpus_utils as cu
-from corpus_utils import actors, audit, effects, framing, notebook, plots, stats, tokens, validation
+from corpus_utils import actors, audit, effects, framing, notebook, outputs, plots, stats, tokens, topics, validation
 from corpus_utils import coding as coder_files
 
 FIGURES, RESULTS = notebook.setup(OUTDIR, CORPUS)
@@ -99,7 +101,7 @@ pd.DataFrame([{"function": name, "definition": f["definition"], "heading cues": 
 # %%
 sections = cu.load_corpus(CORPUS)
 labels = cu.doc_labels(CORPUS)
-groups = cu.doc_groups(CORPUS)  # the articles here; metadata groups on a corpus of many documents
+groups = cu.comparison_groups(CORPUS)  # the articles here; metadata groups on a corpus of many documents
 coding = validation.load_coding(VALIDATION, sections)  # None for a corpus without a reference coding
 gold = coding["adjudicated"] if coding else None
 masked = audit.title_ngrams(sections.groupby("doc_id", sort=False)["title"].first())
@@ -112,9 +114,9 @@ notebook.save_table(by_section, "frames_by_section", RESULTS)
 by_section.head(6)
 
 # %%
-fig = plots.plot_flow(scores[FRAMES].to_numpy(), sections["doc_id"], labels, FRAMES,
-                      value_label="indicator hits per 100 words", vmax=None)
-plots.save_figure(fig, "03_frame_flow", FIGURES, "Dictionary frame scores along each article, section by section.")
+fig = plots.plot_unit_heatmap(scores[FRAMES].to_numpy(), sections["doc_id"], labels, FRAMES,
+                              value_label="indicator hits per 100 words", vmax=None)
+outputs.save_figure(fig, "03_frame_flow", FIGURES, "Dictionary frame scores along each article, section by section.")
 fig
 
 # %%
@@ -191,15 +193,15 @@ held.round(3).drop(columns=["uncertainty"])
 
 # %%
 fig = plots.plot_effects(frame_effects, {}, labels, "difference in indicator hits per 100 words")
-plots.save_figure(fig, "03_frame_effects", FIGURES, "Effect of the metadata on each frame's score: each group "
-                  "against the reference (and the change over time when dated), 95% bootstrap intervals; filled: "
-                  "holds after Holm's correction.")
+outputs.save_figure(fig, "03_frame_effects", FIGURES, "Effect of the metadata on each frame's score: each group "
+                    "against the reference (and the change over time when dated), 95% bootstrap intervals; filled: "
+                    "holds after Holm's correction.")
 fig
 
 # %%
 fig = plots.plot_trends(frame_trends, {}, labels, "expected hits per 100 words")
-plots.save_figure(fig, "03_frame_trends", FIGURES, "Expected frame score over time by group, 95% bootstrap bands "
-                  "(drawn when the documents are dated).")
+outputs.save_figure(fig, "03_frame_trends", FIGURES, "Expected frame score over time by group, 95% bootstrap bands "
+                    "(drawn when the documents are dated).")
 fig
 
 # %% [markdown] tags=["seed-prose"]
@@ -279,13 +281,17 @@ mentions = actors.actor_mentions(sections)
 words = sections.groupby(unit_groups)["n_words"].sum().to_dict()
 salience = actors.actor_salience(mentions.assign(doc_id=mentions["doc_id"].map(groups)), words)
 fig = plots.plot_actor_salience(salience, labels)
-plots.save_figure(fig, "03_actor_salience", FIGURES, "Actor mentions per 1,000 words by actor type, per article.")
+outputs.save_figure(fig, "03_actor_salience", FIGURES, "Actor mentions per 1,000 words by actor type, per article.")
 fig
 
 # %%
 graph = actors.cooccurrence_graph(mentions)
 ties = actors.tie_sources(mentions)
-group_ties = actors.group_ties(mentions, groups, N_PERM // 2, SEED)
+group_ties = actors.group_ties(mentions, groups, N_PERM // 2, SEED, max_units=MAX_TIE_UNITS)
+sampled = actors.naming_units(mentions, groups) > MAX_TIE_UNITS
+if sampled.any():
+    print(f"ties of {int(sampled.sum())} groups counted on a seeded sample of {MAX_TIE_UNITS} of their sections "
+          "that name an actor (MAX_TIE_UNITS)")
 notebook.save_table(group_ties, "actor_ties", RESULTS)
 plots.plot_group_networks(actors.group_nodes(mentions, groups), group_ties, labels, Q, seed=SEED)
 
@@ -319,25 +325,26 @@ group_ties.sort_values("p_value").head(8)
 # (Jaccard similarity of word 3-shingles of at least `SIMILARITY`).
 
 # %%
-doc_words = {doc: [w.lower() for w in tokens.words(" ".join(part["text"]))]
-             for doc, part in sections.groupby("doc_id", sort=False)}
-ngrams = framing.shared_ngrams(doc_words, n=NGRAM)
+doc_words = framing.DocWords(sections)  # each document's words, computed when needed
+ngrams = framing.shared_ngrams(doc_words, n=NGRAM, top=12)
 share = framing.formula_share(doc_words, n=NGRAM)
 share = framing.pool_shares(share, groups)
 share.assign(article=[labels.get(g, g) for g in share["doc_id"]])
 
 # %%
-ngrams.head(12)
+ngrams
 
 # %%
 fig = plots.plot_formula_share(share, labels)
-plots.save_figure(fig, "03_formula_share", FIGURES,
-                  f"Share of each article's words inside word {NGRAM}-grams shared with another article.")
+outputs.save_figure(fig, "03_formula_share", FIGURES,
+                    f"Share of each article's words inside word {NGRAM}-grams shared with another article.")
 fig
 
 # %%
-similar = framing.similar_sentences({d: " ".join(p["text"]) for d, p in sections.groupby("doc_id", sort=False)},
-                                    threshold=SIMILARITY)
+similar = framing.similar_sentences(framing.DocTexts(sections), threshold=SIMILARITY, max_docs=MAX_SIMILAR_DOCS,
+                                    seed=SEED)
+if len(doc_words) > MAX_SIMILAR_DOCS:
+    print(f"sentence pairs sought within a seeded sample of {MAX_SIMILAR_DOCS} of {len(doc_words):,} documents")
 print(f"{len(similar)} sentence pairs across articles with similarity >= {SIMILARITY}; formula share per "
       f"article {share['formula_share'].min():.2f}-{share['formula_share'].max():.2f}")
 similar.head(5)
@@ -359,26 +366,18 @@ notebook.skip_from_here("" if (RESULTS / "doc_topics.csv").exists() else "notebo
                         "this corpus (its output says why)", remove=[RESULTS / "topic_frame_association.csv"])
 
 # %%
-doc_topics = pd.read_csv(RESULTS / "doc_topics.csv")
-topic_cols = [c for c in doc_topics.columns if c.startswith("topic_")]
-per_section = doc_topics.groupby(["doc_id", "section"], as_index=False)[topic_cols].mean()
-merged = by_section.merge(per_section, on=["doc_id", "section"], validate="one_to_one")
-topic_terms = pd.read_csv(RESULTS / "topic_terms.csv")
-topic_names = {f"topic_{t}": f"{t}: {lab}" for t, lab in topic_terms.groupby("topic")["label"].first().items()}
-links = stats.spearman_table(merged[topic_cols], merged[FRAMES])
-assoc = links.pivot(index="left", columns="right", values="rho").loc[topic_cols, FRAMES].rename(index=topic_names)
-significant = (links.pivot(index="left", columns="right", values="q_value").loc[topic_cols, FRAMES] < Q)
-association = links.assign(topic=links["left"].map(topic_names)).rename(columns={"right": "frame"})[
-    ["topic", "frame", "rho", "p_value", "q_value"]].round(4)
-notebook.save_table(association, "topic_frame_association", RESULTS)
+topic_names = topics.topic_column_names(topics.topic_labels_of(pd.read_csv(RESULTS / "topic_terms.csv")))
+association = framing.topic_frame_association(pd.read_csv(RESULTS / "doc_topics.csv"), by_section, FRAMES,
+                                              topic_names)
+notebook.save_table(association.round(4), "topic_frame_association", RESULTS)
+assoc, significant = framing.association_matrix(association, Q)
 plots.plot_heatmap(assoc, "frame (dictionary score)", "topic (LDA proportion)", "Spearman correlation",
                    marks=significant)
 
 # %%
 print(f"{int(significant.to_numpy().sum())} of {significant.size} topic x frame correlations survive the "
-      f"false-discovery correction (smallest q = {links['q_value'].min():.3f})")
-links.assign(topic=links["left"].map(topic_names)).sort_values("p_value").head(4)[
-    ["topic", "right", "rho", "p_value", "q_value"]].rename(columns={"right": "frame"}).round(3)
+      f"false-discovery correction (smallest q = {association['q_value'].min():.3f})")
+association.sort_values("p_value").head(4).round(3)
 
 # %% [markdown] tags=["seed-prose"]
 # With two topics whose proportions sum to one, the two rows mirror each other (and Benjamini-Hochberg
@@ -460,7 +459,7 @@ if coding:
     }
     methods = validation.method_table(gold["primary_frame"], predictions, N_BOOT, SEED).assign(target="primary frame")
     per_article = audit.per_group_reports(gold["primary_frame"], scores["primary_frame"], unit_groups,
-                                          lambda t, p: validation.classification_report(t, p, N_BOOT, SEED))
+                                          lambda t, p: validation.classification_scores(t, p, N_BOOT, SEED))
     function_definitions = audit.definition_indicators("functions")
     function_predictions = {
         "function cues (in-sample)": functions["function"],
@@ -502,11 +501,16 @@ if coding:
     print(f"the heading changes the body's decision in {changed} of {len(functions)} sections")
 
 # %%
-if coding:
-    display(plots.plot_heatmap(validation.confusion_table(gold["primary_frame"], scores["primary_frame"], FRAMES),
-                               "dictionary", "reference coding", "sections", diverging=False, fmt="{:.0f}"))
-    display(plots.plot_heatmap(validation.confusion_table(gold["function"], functions["function"], FUNCTIONS),
-                               "dictionary", "reference coding", "sections", diverging=False, fmt="{:.0f}"))
+if coding:  # built once here; notebook 04 draws figures 10 and 11 from results/confusion.csv
+    confusion = validation.confusion_tables(
+        gold, pd.DataFrame({"primary_frame": scores["primary_frame"], "function": functions["function"]}),
+        {"primary_frame": FRAMES, "function": FUNCTIONS})
+    notebook.save_table(confusion, "confusion", RESULTS)
+    for column in ("primary_frame", "function"):
+        display(plots.plot_heatmap(validation.confusion_matrix(confusion, column), "dictionary", "reference coding",
+                                   "sections", diverging=False, fmt="{:.0f}"))
+else:  # no reference coding for this corpus: no confusion table of an earlier run is left for notebook 04
+    (RESULTS / "confusion.csv").unlink(missing_ok=True)
 
 # %% [markdown]
 # **Scores, not only the winner.** Does each frame's dictionary score rise with the salience the coders gave
@@ -593,7 +597,7 @@ if SEEDS_RUN:  # the prose above describes the seed corpus: fail loudly if the e
 #   a small number of sections per article, so only large differences are detectable.
 
 # %%
-plots.write_manifest(FIGURES, "03-framing")
+outputs.write_manifest(FIGURES, "03-framing")
 
 # %%
 from importlib.metadata import version

@@ -39,17 +39,17 @@ import pandas as pd
 from IPython.display import display
 
 import corpus_utils as cu
-from corpus_utils import actors, framing, notebook, plots, topics, validation
+from corpus_utils import actors, framing, notebook, outputs, plots, topics, validation
 
 FIGURES, RESULTS = notebook.setup(OUTDIR, CORPUS)
 labels = cu.doc_labels(CORPUS)
-groups = cu.doc_groups(CORPUS)  # the articles here; metadata groups on a corpus of many documents
+groups = cu.comparison_groups(CORPUS)  # the articles here; metadata groups on a corpus of many documents
 names = ["corpus_sections", "actor_mentions", "k_selection", "topic_terms", "topic_prevalence", "frames_by_section",
-         "frames_by_article", "keyness", "topic_frame_association", "actor_ties"]
+         "frames_by_article", "keyness", "topic_frame_association", "actor_ties", "confusion"]
 table = {name: pd.read_csv(RESULTS / f"{name}.csv") for name in names if (RESULTS / f"{name}.csv").exists()}
 missing = [name for name in names if name not in table]  # sections an earlier notebook skipped (it says why)
 print(f"not written for this corpus: {', '.join(missing)}" if missing else "every table is present")
-topic_labels = table["topic_terms"].groupby("topic")["label"].first().to_dict() if "topic_terms" in table else {}
+topic_labels = topics.topic_labels_of(table["topic_terms"]) if "topic_terms" in table else {}
 pd.Series({name: len(t) for name, t in table.items()}, name="rows").to_frame()
 
 # %% [markdown]
@@ -57,8 +57,8 @@ pd.Series({name: len(t) for name, t in table.items()}, name="rows").to_frame()
 
 # %%
 fig = plots.plot_section_lengths(table["corpus_sections"], labels, groups)
-plots.save_figure(fig, "fig01_corpus_overview", FIGURES,
-                  "Words per section in reading order, one panel per article (dashed: median).")
+outputs.save_figure(fig, "fig01_corpus_overview", FIGURES,
+                    "Words per section in reading order, one panel per article (dashed: median).")
 fig
 
 # %% [markdown]
@@ -67,18 +67,18 @@ fig
 # %%
 notebook.skip_from_here("" if "topic_terms" in table else "notebook 02 fitted no topic model on this corpus",
                         remove=[FIGURES / f"fig0{i}_{n}.{f}" for i, n in ((2, "k_selection"), (3, "topic_terms"),
-                                (4, "topic_prevalence")) for f in plots.FORMATS])
+                                (4, "topic_prevalence")) for f in outputs.FORMATS])
 
 # %%
 sweep = table["k_selection"]
 by = ("unit", "k") if "unit" in sweep else ("k",)
 selection = topics.select_model(sweep, by=by, seed=SEED)
 fig = plots.plot_k_selection(topics.summarise_sweep(sweep, by=by), selection["choice"], picks=selection["picks"])
-plots.save_figure(fig, "fig02_k_selection", FIGURES,
-                  "The K rule's criteria against K (coherence c_v and c_npmi, stability across seeds, "
-                  f"exclusivity): mean and range over {sweep['seed'].nunique()} seeds; the circle marks the "
-                  "chosen unit and K. Last panels: how often the rule picks each candidate when the seeds are "
-                  "resampled (1,000 resamples of all seeds, and of five).")
+outputs.save_figure(fig, "fig02_k_selection", FIGURES,
+                    "The K rule's criteria against K (coherence c_v and c_npmi, stability across seeds, "
+                    f"exclusivity): mean and range over {sweep['seed'].nunique()} seeds; the circle marks the "
+                    "chosen unit and K. Last panels: how often the rule picks each candidate when the seeds are "
+                    "resampled (1,000 resamples of all seeds, and of five).")
 fig
 
 # %% [markdown]
@@ -86,8 +86,8 @@ fig
 
 # %%
 fig = plots.plot_topic_terms(table["topic_terms"], n=TOP_TERMS)
-plots.save_figure(fig, "fig03_topic_terms", FIGURES,
-                  "Top terms of each consensus topic, ranked by relevance (lambda 0.6); bars show P(term | topic).")
+outputs.save_figure(fig, "fig03_topic_terms", FIGURES,
+                    "Top terms of each consensus topic, ranked by relevance (lambda 0.6); bars show P(term | topic).")
 fig
 
 # %% [markdown]
@@ -97,8 +97,8 @@ fig
 prevalence = table["topic_prevalence"].rename(columns={"doc_id": "group", "topic": "column"})
 fig = plots.plot_group_profiles(prevalence, labels, topic_labels,
                                 "mean topic proportion (95% interval over units and seeds)")
-plots.save_figure(fig, "fig04_topic_prevalence", FIGURES,
-                  "Mean topic proportion per article with 95% intervals over units and seeds.")
+outputs.save_figure(fig, "fig04_topic_prevalence", FIGURES,
+                    "Mean topic proportion per article with 95% intervals over units and seeds.")
 fig
 
 # %% [markdown]
@@ -112,8 +112,8 @@ profiles = table["frames_by_article"].rename(columns={"doc_id": "group"}).assign
     column=lambda d: d["frame"].map({f: i for i, f in frame_index.items()}))
 fig = plots.plot_group_profiles(profiles, labels, frame_index,
                                 "mean indicator hits per 100 words (95% bootstrap interval)")
-plots.save_figure(fig, "fig05_frame_profiles", FIGURES,
-                  "Dictionary frame scores per article: mean over sections with 95% bootstrap intervals.")
+outputs.save_figure(fig, "fig05_frame_profiles", FIGURES,
+                    "Dictionary frame scores per article: mean over sections with 95% bootstrap intervals.")
 fig
 
 # %% [markdown]
@@ -128,10 +128,10 @@ sources = {"dictionary": by_section["function"]}
 if gold is not None:
     sources["reference coding"] = gold["function"]
 fig = plots.plot_function_mix(framing.function_mix(unit_groups, sources, labels), {})
-plots.save_figure(fig, "fig06_function_mix", FIGURES,
-                  "Share of each article's sections per framing function, by the dictionary and by the "
-                  "blind reference coding (two coders and an adjudicator, all independent runs of an AI model; "
-                  "no person coded).")
+outputs.save_figure(fig, "fig06_function_mix", FIGURES,
+                    "Share of each article's sections per framing function, by the dictionary and by the "
+                    "blind reference coding (two coders and an adjudicator, all independent runs of an AI model; "
+                    "no person coded).")
 fig
 
 # %% [markdown]
@@ -140,8 +140,8 @@ fig
 # %%
 if len(table["keyness"]):
     fig = plots.plot_keyness(table["keyness"], labels, n=TOP_TERMS)
-    plots.save_figure(fig, "fig07_keyness", FIGURES,
-                      "Most distinctive terms of each article against the others (signed log-likelihood G2).")
+    outputs.save_figure(fig, "fig07_keyness", FIGURES,
+                        "Most distinctive terms of each article against the others (signed log-likelihood G2).")
     display(fig)
 else:
     print("one group of documents: no keyness comparison")
@@ -151,16 +151,16 @@ else:
 
 # %%
 notebook.skip_from_here("" if "actor_ties" in table else "notebook 03 found no actor to tie",
-                        remove=[FIGURES / f"fig08_actor_network.{f}" for f in plots.FORMATS])
+                        remove=[FIGURES / f"fig08_actor_network.{f}" for f in outputs.FORMATS])
 
 # %%
 nodes = actors.group_nodes(table["actor_mentions"], groups)
 fig = plots.plot_group_networks(nodes, table["actor_ties"], labels, Q, seed=SEED)
-plots.save_figure(fig, "fig08_actor_network", FIGURES,
-                  "Actors named in the same section, per article: node size = sections naming the actor, edge "
-                  "width = Jaccard weight (sections naming both / naming either); dashed = the tie rests on one "
-                  "section; dark = more co-mentions than a permutation null keeping each section's number of "
-                  f"actors (BH q < {Q}).")
+outputs.save_figure(fig, "fig08_actor_network", FIGURES,
+                    "Actors named in the same section, per article: node size = sections naming the actor, edge "
+                    "width = Jaccard weight (sections naming both / naming either); dashed = the tie rests on one "
+                    "section; dark = more co-mentions than a permutation null keeping each section's number of "
+                    f"actors (BH q < {Q}).")
 fig
 
 # %% [markdown]
@@ -169,18 +169,15 @@ fig
 # %%
 notebook.resume()
 notebook.skip_from_here("" if "topic_frame_association" in table else "notebook 02 fitted no topic model on this "
-                        "corpus", remove=[FIGURES / f"fig09_topic_frame_heatmap.{f}" for f in plots.FORMATS])
+                        "corpus", remove=[FIGURES / f"fig09_topic_frame_heatmap.{f}" for f in outputs.FORMATS])
 
 # %%
-links = table["topic_frame_association"]
-order = {"index": list(dict.fromkeys(links["topic"])), "columns": list(dict.fromkeys(links["frame"]))}
-assoc = links.pivot(index="topic", columns="frame", values="rho").reindex(**order)
-survives = links.pivot(index="topic", columns="frame", values="q_value").reindex(**order) < Q
+assoc, survives = framing.association_matrix(table["topic_frame_association"], Q)
 fig = plots.plot_heatmap(assoc, "frame (dictionary score)", "topic (LDA proportion)", "Spearman correlation",
                          marks=survives)
-plots.save_figure(fig, "fig09_topic_frame_heatmap", FIGURES,
-                  "Spearman correlation over sections between topic proportions and dictionary frame scores; "
-                  f"* = survives the Benjamini-Hochberg correction over all topic x frame pairs (q < {Q}).")
+outputs.save_figure(fig, "fig09_topic_frame_heatmap", FIGURES,
+                    "Spearman correlation over sections between topic proportions and dictionary frame scores; "
+                    f"* = survives the Benjamini-Hochberg correction over all topic x frame pairs (q < {Q}).")
 fig
 
 # %% [markdown]
@@ -188,18 +185,18 @@ fig
 
 # %%
 notebook.resume()  # the validation figures do not need the topics
-if gold is not None:
-    confusion = validation.confusion_table(gold["primary_frame"], by_section["primary_frame"], frames)
+if "confusion" in table:  # built by notebook 03 (from the reference coding, when the corpus has one)
+    confusion = validation.confusion_matrix(table["confusion"], "primary_frame")
     fig = plots.plot_heatmap(confusion, "dictionary", "reference coding", "sections", diverging=False, fmt="{:.0f}")
-    plots.save_figure(fig, "fig10_confusion_frames", FIGURES,
-                      "Primary frame per section: blind reference coding by AI runs, no person (rows), against "
-                      "the dictionary (in-sample).")
+    outputs.save_figure(fig, "fig10_confusion_frames", FIGURES,
+                        "Primary frame per section: blind reference coding by AI runs, no person (rows), against "
+                        "the dictionary (in-sample).")
     display(fig)
-    confusion = validation.confusion_table(gold["function"], by_section["function"], framing.function_names())
+    confusion = validation.confusion_matrix(table["confusion"], "function")
     fig = plots.plot_heatmap(confusion, "dictionary", "reference coding", "sections", diverging=False, fmt="{:.0f}")
-    plots.save_figure(fig, "fig11_confusion_functions", FIGURES,
-                      "Framing function per section: blind reference coding by AI runs, no person (rows), "
-                      "against the dictionary (in-sample).")
+    outputs.save_figure(fig, "fig11_confusion_functions", FIGURES,
+                        "Framing function per section: blind reference coding by AI runs, no person (rows), "
+                        "against the dictionary (in-sample).")
     display(fig)
 else:
     print("no reference coding for this corpus: validation figures skipped")
@@ -210,7 +207,7 @@ else:
 # and its caption; these are this notebook's rows.
 
 # %%
-plots.write_manifest(FIGURES, "04-figures")
+outputs.write_manifest(FIGURES, "04-figures")
 
 # %% [markdown] tags=["seed-prose"]
 # What the figures show is discussed in notebooks 02 and 03 and summarised in the README; this notebook

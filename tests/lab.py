@@ -146,13 +146,13 @@ def screenshot_name(widget: str) -> str:
 def record_screenshots(figures: Path = ROOT / "figures") -> None:
     """List the screenshots in ``figures/MANIFEST.csv`` as written by ``make screenshots`` (not reproducible to
     the byte: a browser draws them; no regeneration check compares them)."""
-    from corpus_utils import plots
+    from corpus_utils import outputs
 
     for widget, caption in SCREENSHOTS.items():
         path = figures / "screenshots" / screenshot_name(widget)
         if path.exists():
-            plots.register(path, f"Screenshot (browser-drawn, not byte-reproducible). {caption}")
-    plots.write_manifest(figures, "make screenshots")
+            outputs.register(path, f"Screenshot (browser-drawn, not byte-reproducible). {caption}")
+    outputs.write_manifest(figures, "make screenshots")
 
 
 def widget_screenshot(page: Any, widget: str, path: Path, height: int = 1150) -> None:

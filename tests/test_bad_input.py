@@ -186,7 +186,7 @@ def test_skipped_files_are_not_counted_as_documents_or_groups(make_corpus):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         assert list(cu.doc_labels(folder)) == ["a", "b", "c"]
-        assert cu.doc_groups(folder) == {"a": "a", "b": "b", "c": "c"}  # three documents compared, not one group
+        assert cu.comparison_groups(folder) == {"a": "a", "b": "b", "c": "c"}  # three documents compared, not one group
 
 
 @pytest.mark.parametrize(("content", "match"), [

@@ -9,11 +9,11 @@ from pathlib import Path
 import nbformat
 from matplotlib.figure import Figure
 
-from corpus_utils import plots
+from corpus_utils import outputs, plots
 
 
 def _figure() -> Figure:
-    plots.use_style()
+    outputs.use_style()
     fig = Figure(figsize=(3, 2))
     ax = fig.subplots()
     ax.plot([0, 1, 2], [2, 0, 1], label="line")
@@ -27,43 +27,43 @@ def _digest(path):
 
 
 def test_save_figure_writes_png_and_svg(tmp_path):
-    written = plots.save_figure(_figure(), "demo", tmp_path, "A demo figure.")
+    written = outputs.save_figure(_figure(), "demo", tmp_path, "A demo figure.")
     assert [p.name for p in written] == ["demo.png", "demo.svg"]
 
 
 def test_saving_twice_gives_identical_bytes(tmp_path):
-    first = [_digest(p) for p in plots.save_figure(_figure(), "a", tmp_path / "one", "A.")]
-    second = [_digest(p) for p in plots.save_figure(_figure(), "a", tmp_path / "two", "A.")]
+    first = [_digest(p) for p in outputs.save_figure(_figure(), "a", tmp_path / "one", "A.")]
+    second = [_digest(p) for p in outputs.save_figure(_figure(), "a", tmp_path / "two", "A.")]
     assert first == second
 
 
 def test_saved_files_carry_no_date_or_software_version(tmp_path):
-    png, svg = plots.save_figure(_figure(), "meta", tmp_path, "Meta.")
+    png, svg = outputs.save_figure(_figure(), "meta", tmp_path, "Meta.")
     assert b"Software" not in png.read_bytes()
     assert b"<dc:date>" not in svg.read_bytes()
     assert b"Matplotlib v" not in svg.read_bytes()
 
 
 def test_manifest_records_each_saved_file_with_hash_notebook_and_caption(tmp_path):
-    plots.save_figure(_figure(), "one", tmp_path, "First figure.")
-    table = plots.write_manifest(tmp_path, "99-demo")
+    outputs.save_figure(_figure(), "one", tmp_path, "First figure.")
+    table = outputs.write_manifest(tmp_path, "99-demo")
     manifest = (tmp_path / "MANIFEST.csv").read_text()
     assert table["file"].tolist() == ["one.png", "one.svg"]
     assert manifest.count("99-demo") == 2 and _digest(tmp_path / "one.png") in manifest
 
 
 def test_manifest_keeps_other_notebooks_rows(tmp_path):
-    plots.save_figure(_figure(), "a", tmp_path, "From A.")
-    plots.write_manifest(tmp_path, "01-a")
-    plots.save_text("<p>hi</p>", "b.html", tmp_path, "From B.")
-    plots.write_manifest(tmp_path, "02-b")
+    outputs.save_figure(_figure(), "a", tmp_path, "From A.")
+    outputs.write_manifest(tmp_path, "01-a")
+    outputs.save_text("<p>hi</p>", "b.html", tmp_path, "From B.")
+    outputs.write_manifest(tmp_path, "02-b")
     lines = (tmp_path / "MANIFEST.csv").read_text().splitlines()
     assert [ln.split(",")[0] for ln in lines[1:]] == ["a.png", "a.svg", "b.html"]
 
 
 def test_saved_figure_keeps_the_bytes_of_its_png_for_display(tmp_path):
     fig = _figure()
-    png, _ = plots.save_figure(fig, "demo", tmp_path, "caption")
+    png, _ = outputs.save_figure(fig, "demo", tmp_path, "caption")
     assert fig.saved_png == png.read_bytes()
 
 

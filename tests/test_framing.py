@@ -126,6 +126,29 @@ def test_shared_ngrams_are_those_in_more_than_one_document():
     assert table["ngram"].tolist() == ["the shanghai cooperation organization"]
 
 
+def test_the_top_shared_ngrams_are_the_head_of_the_full_table_ties_included():
+    docs = {"x": "a b c d e f g h".split(), "y": "a b c d e f g h".split(), "z": "a b c d q".split(),
+            "w": "e f g h r".split()}
+    full = framing.shared_ngrams(docs, n=4)
+    for top in (1, 2, 3):
+        pd.testing.assert_frame_equal(framing.shared_ngrams(docs, n=4, top=top), full.head(top))
+    assert full.iloc[0]["documents"] == 3 and full.iloc[0]["ngram"] == "a b c d"  # the name breaks the tie
+
+
+def test_document_words_are_read_from_the_units_in_reading_order_when_asked():
+    units = pd.DataFrame({"doc_id": ["b", "a", "b"], "text": ["One Two.", "Three", "four-five"]})
+    words = framing.DocWords(units)
+    assert list(words) == ["b", "a"] and len(words) == 2
+    assert words["b"] == ["one", "two", "four-five"] and framing.DocTexts(units)["b"] == "One Two. four-five"
+
+
+def test_similar_sentences_on_more_documents_than_max_docs_compare_a_sample_of_them():
+    sentence = "Regional states must build trust through regular dialogue and open channels."
+    docs = {f"d{i}": sentence for i in range(6)}
+    assert len(framing.similar_sentences(docs)) == 15  # every pair of six documents
+    assert len(framing.similar_sentences(docs, max_docs=3, seed=1)) == 3
+
+
 def test_formula_share_counts_words_inside_shared_ngrams():
     docs = {"x": "a b c d e f".split(), "y": "z a b c d".split()}
     share = framing.formula_share(docs, n=4).set_index("doc_id")

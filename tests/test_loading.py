@@ -103,7 +103,7 @@ def test_paragraph_numbers_run_through_each_document(seeds):
 
 
 def test_every_word_of_each_file_is_accounted_for(seeds):
-    accounting = cu.loading.word_accounting(seeds)
+    accounting = cu.reports.word_accounting(seeds)
     assert accounting["balanced"].all()
 
 
@@ -120,16 +120,16 @@ def test_seed_metadata_gives_every_article_a_label(seeds):
 
 def test_documents_are_their_own_groups_when_few(make_corpus):
     folder = make_corpus({"a.txt": ARTICLE, "b.txt": ARTICLE})
-    assert cu.doc_groups(folder) == {"a": "a", "b": "b"}
+    assert cu.comparison_groups(folder) == {"a": "a", "b": "b"}
 
 
 def test_many_documents_are_grouped_by_metadata_or_as_one_group(make_corpus):
     files = {f"d{i}.txt": ARTICLE for i in range(10)}
     folder = make_corpus(files)
-    assert set(cu.doc_groups(folder, max_groups=8).values()) == {"all documents"}
+    assert set(cu.comparison_groups(folder, max_groups=8).values()) == {"all documents"}
     (folder / "metadata.csv").write_text("doc_id,group\n" + "".join(f"d{i},{'x' if i < 5 else 'y'}\n"
                                                                       for i in range(10)))
-    assert cu.doc_groups(folder, max_groups=8)["d7"] == "y"
+    assert cu.comparison_groups(folder, max_groups=8)["d7"] == "y"
 
 
 def test_documents_are_read_one_file_at_a_time(make_corpus, monkeypatch):
@@ -154,6 +154,25 @@ def test_sections_and_paragraphs_of_an_unchanged_corpus_share_one_read_of_each_f
     (folder / "b.txt").write_text(ARTICLE + "\nA closing paragraph that was not there before.\n", encoding="utf-8")
     again = cu.load_paragraphs(folder)
     assert read.count("b.txt") == 2 and len(again) == len(paragraphs) + 1  # a changed corpus is read again
+
+
+def test_every_loader_and_report_of_an_unchanged_corpus_shares_one_read_and_one_cleaning(make_corpus, monkeypatch):
+    from corpus_utils import cleaning, formats, loading
+
+    folder = make_corpus({"a.txt": ARTICLE, "b.txt": ARTICLE})
+    read, cleaned = [], []
+    real_read, real_clean = formats.read_file, cleaning.clean_lines
+    monkeypatch.setattr(formats, "read_file", lambda file: read.append(file.name) or real_read(file))
+    monkeypatch.setattr(loading, "clean_lines", lambda text: cleaned.append(1) or real_clean(text))
+    cu.corpus_report(folder), cu.load_corpus(folder), cu.load_paragraphs(folder), cu.load_metadata(folder)
+    cu.cleaning_audit(folder), cu.reports.word_accounting(folder), cu.doc_labels(folder), cu.comparison_groups(folder)
+    assert sorted(read) == ["a.txt", "b.txt"] and len(cleaned) == 2
+
+
+def test_the_cleaning_audit_and_word_accounting_come_from_the_same_cleaning(seeds):
+    audit, accounting = cu.cleaning_audit(seeds), cu.reports.word_accounting(seeds).set_index("file")
+    removed = audit.groupby("file")["text"].agg(lambda lines: sum(cu.tokens.count_words(t) for t in lines))
+    assert removed.to_dict() == accounting.loc[removed.index, "boilerplate_words"].to_dict()
 
 
 def test_a_loaded_table_handed_out_twice_is_two_copies(seeds):

@@ -115,13 +115,13 @@ def test_bootstrap_interval_of_a_two_unit_mean_is_zero_to_one():
     assert validation.bootstrap_interval(2, lambda idx: float(np.array([0.0, 1.0])[idx].mean()), 2000, 0) == (0.0, 1.0)
 
 
-def test_classification_report_kappa_interval_recomputes_with_sklearn_on_the_same_resamples():
+def test_classification_scores_kappa_interval_recomputes_with_sklearn_on_the_same_resamples():
     from sklearn.metrics import cohen_kappa_score
 
     rng = np.random.default_rng(11)
     truth = rng.choice(list("abc"), size=40)
     predicted = np.where(rng.random(40) < 0.6, truth, rng.choice(list("abc"), size=40))
-    report = validation.classification_report(truth, predicted, n_boot=200, seed=3)
+    report = validation.classification_scores(truth, predicted, n_boot=200, seed=3)
     draws = np.random.default_rng(3)
     kappas, accuracies = [], []
     for _ in range(200):
@@ -336,8 +336,8 @@ def test_cohen_kappa_of_the_published_binary_example_by_hand():
     assert validation.cohen_kappa(*KRIPP_A) == pytest.approx(1 / 11)
 
 
-def test_classification_report_kappa_and_accuracy_of_the_published_nominal_example():
-    report = validation.classification_report(*KRIPP_B, n_boot=10)
+def test_classification_scores_kappa_and_accuracy_of_the_published_nominal_example():
+    report = validation.classification_scores(*KRIPP_B, n_boot=10)
     assert report["accuracy"] == 0.75 and report["kappa"] == round(13 / 19, 3)
 
 

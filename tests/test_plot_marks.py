@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from matplotlib.collections import LineCollection, PathCollection
 
-from corpus_utils import plots
+from corpus_utils import actors, plots
 
 matplotlib.use("Agg")
 
@@ -65,7 +65,7 @@ MENTIONS = pd.DataFrame({"doc_id": ["d1", "d1", "d2"], "section": [0, 1, 0],
 
 
 def test_actor_mentions_draw_a_bar_per_actor_per_article_and_label_only_nonzero_counts():
-    fig = plots.plot_actor_mentions(MENTIONS, {}, {"d1": 1000, "d2": 500})
+    fig = plots.plot_actor_mentions(actors.mention_rates(MENTIONS, {"d1": 1000, "d2": 500}), {})
     first, second = fig.axes
     # actors sorted by type (organisations first, reversed type order) then by mentions
     assert [t.get_text() for t in first.get_yticklabels()] == ["Shanghai Cooperation Organization", "Russia"]
@@ -75,7 +75,7 @@ def test_actor_mentions_draw_a_bar_per_actor_per_article_and_label_only_nonzero_
 
 
 def test_actor_mentions_without_mentions_draw_a_placeholder():
-    fig = plots.plot_actor_mentions(MENTIONS.iloc[0:0], {}, {"d1": 1000})
+    fig = plots.plot_actor_mentions(actors.mention_rates(MENTIONS.iloc[0:0], {"d1": 1000}), {})
     assert fig.skipped and not fig.axes
 
 
@@ -168,7 +168,7 @@ def test_intertopic_map_draws_a_circle_and_a_number_per_topic_and_one_legend_tex
 
 def test_flow_draws_one_heatmap_per_document_with_a_column_per_unit():
     values = np.array([[0.1, 0.9], [0.5, 0.5], [0.8, 0.2], [0.3, 0.7], [0.6, 0.4]])
-    fig = plots.plot_flow(values, ["d1", "d1", "d1", "d2", "d2"], {}, ["t1", "t2"])
+    fig = plots.plot_unit_heatmap(values, ["d1", "d1", "d1", "d2", "d2"], {}, ["t1", "t2"])
     panels = fig.axes[:-1]  # the last axes holds the colour bar
     assert [ax.images[0].get_array().shape for ax in panels] == [(2, 3), (2, 2)]
     assert panels[1].images[0].get_array()[0].tolist() == [0.3, 0.6]  # topic 1 over d2's units
@@ -176,7 +176,7 @@ def test_flow_draws_one_heatmap_per_document_with_a_column_per_unit():
 
 def test_flow_shows_at_most_max_docs_documents():
     values = np.ones((4, 2)) / 2
-    fig = plots.plot_flow(values, ["a", "b", "c", "d"], {}, ["t1", "t2"], max_docs=2)
+    fig = plots.plot_unit_heatmap(values, ["a", "b", "c", "d"], {}, ["t1", "t2"], max_docs=2)
     assert len(fig.axes) == 3  # two documents and the colour bar
 
 

@@ -57,6 +57,21 @@ def test_actor_salience_covers_every_type_per_article():
     assert table.set_index(["doc_id", "type"]).loc[("d", "external power"), "per_1000"] == 3.0
 
 
+def test_mention_rates_sum_an_actors_mentions_per_group_per_1000_words():
+    mentions = pd.DataFrame({"doc_id": ["d", "d", "e"], "section": [0, 1, 0], "actor": ["Russia"] * 3,
+                             "type": ["external power"] * 3, "mentions": [2, 1, 1]})
+    table = actors.mention_rates(mentions, {"d": 1500, "e": 400}).set_index("doc_id")
+    assert table.loc["d", "mentions"] == 3 and table.loc["d", "per_1000"] == 2.0  # 3 / 1,500 words
+    assert table.loc["e", "per_1000"] == 2.5  # 1 / 400 words
+
+
+def test_actor_salience_rounds_to_the_digits_asked():
+    mentions = pd.DataFrame({"doc_id": ["d"], "section": [0], "actor": ["Russia"], "type": ["external power"],
+                             "mentions": [1]})
+    table = actors.actor_salience(mentions, {"d": 3000}, digits=1).set_index("type")
+    assert table.loc["external power", "per_1000"] == 0.3 and table.loc["initiative", "per_1000"] == 0.0
+
+
 def test_cooccurrence_graph_links_actors_named_in_one_section():
     mentions = pd.DataFrame({"doc_id": ["d"] * 3, "section": [0, 0, 1], "actor": ["Russia", "China", "Russia"],
                              "type": ["external power"] * 3, "mentions": [1, 1, 1]})
@@ -112,3 +127,65 @@ def test_curveball_keeps_row_and_column_sums_and_changes_the_matrix():
     for null in draws:
         assert (null.sum(axis=0) == matrix.sum(axis=0)).all() and (null.sum(axis=1) == matrix.sum(axis=1)).all()
     assert any((null != matrix).any() for null in draws)
+
+
+def test_topic_frame_association_averages_units_per_section_and_correlates_with_each_frame():
+    from corpus_utils import framing
+
+    doc_topics = pd.DataFrame({"doc_id": ["d"] * 8, "section": [0, 0, 1, 1, 2, 2, 3, 3],
+                               "topic_1": [0.1, 0.3, 0.4, 0.4, 0.5, 0.7, 0.9, 0.9]})
+    doc_topics["topic_2"] = 1 - doc_topics["topic_1"]
+    sections = pd.DataFrame({"doc_id": ["d"] * 4, "section": [0, 1, 2, 3], "up": [1.0, 2.0, 3.0, 4.0],
+                             "down": [4.0, 3.0, 2.0, 1.0]})
+    names = {"topic_1": "1: a", "topic_2": "2: b"}
+    links = framing.topic_frame_association(doc_topics, sections, ["up", "down"], names)
+    assert list(links["topic"]) == ["1: a", "1: a", "2: b", "2: b"] and list(links["frame"]) == ["up", "down"] * 2
+    assert links["rho"].tolist() == pytest.approx([1.0, -1.0, -1.0, 1.0])  # section means 0.2, 0.4, 0.6, 0.9
+    rho, survives = framing.association_matrix(links.assign(q_value=[0.01, 0.2, 0.03, 0.5]), 0.05)
+    assert list(rho.index) == ["1: a", "2: b"] and list(rho.columns) == ["up", "down"]
+    assert survives.to_numpy().tolist() == [[True, False], [True, False]]
+
+
+def test_confusion_tables_keep_every_pair_of_codes_and_give_back_each_matrix():
+    from corpus_utils import validation
+
+    reference = pd.DataFrame({"frame": ["a", "a", "b"], "function": ["x", "y", "y"]})
+    predicted = pd.DataFrame({"frame": ["a", "b", "b"], "function": ["y", "y", "y"]})
+    table = validation.confusion_tables(reference, predicted, {"frame": ["a", "b", "c"], "function": ["x", "y"]})
+    assert len(table) == 9 + 4 and table["units"].sum() == 6
+    frames = validation.confusion_matrix(table, "frame")
+    assert frames.loc["a"].tolist() == [1, 1, 0] and frames.loc["b"].tolist() == [0, 1, 0]
+    assert list(frames.columns) == ["a", "b", "c"]
+    functions = validation.confusion_matrix(table, "function")
+    assert functions.to_numpy().tolist() == [[0, 1], [0, 2]]
+
+
+def test_dispersion_of_a_sparse_count_matrix_equals_the_dense_one():
+    from scipy import sparse
+
+    counts = np.array([[3, 0, 1, 0], [0, 0, 0, 0], [1, 1, 1, 1], [0, 5, 0, 0]])
+    sizes = [10, 20, 30, 40]
+    dense = stats.dispersion_dp(counts, sizes)
+    np.testing.assert_allclose(stats.dispersion_dp(sparse.csr_matrix(counts), sizes), dense, rtol=1e-12)
+    assert np.isnan(dense[1]) and dense[3] == pytest.approx(0.5 * (0.1 + 0.8 + 0.3 + 0.4))
+
+
+def _mentions_of(units: int) -> pd.DataFrame:
+    """Every unit of one document names Russia and China, every other one Kazakhstan too."""
+    rows = [{"doc_id": "d", "section": u, "actor": a, "type": "external power", "mentions": 1}
+            for u in range(units) for a in (["Russia", "China"] + (["Kazakhstan"] if u % 2 else []))]
+    return pd.DataFrame(rows)
+
+
+def test_ties_of_a_group_above_max_units_are_counted_on_a_sample_of_that_many_units():
+    mentions = _mentions_of(40)
+    full = actors.group_ties(mentions, {"d": "g"}, n_perm=20, seed=1).set_index(["actor_a", "actor_b"])
+    capped = actors.group_ties(mentions, {"d": "g"}, n_perm=20, seed=1, max_units=10)
+    assert full["sections"].max() == 40 and capped["sections"].max() == 10
+    assert actors.naming_units(mentions, {"d": "g"}).to_dict() == {"g": 40}
+
+
+def test_ties_within_max_units_are_the_unsampled_ties():
+    mentions = _mentions_of(12)
+    pd.testing.assert_frame_equal(actors.group_ties(mentions, {"d": "g"}, n_perm=20, seed=1, max_units=12),
+                                  actors.group_ties(mentions, {"d": "g"}, n_perm=20, seed=1))

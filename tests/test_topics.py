@@ -203,3 +203,9 @@ def test_dominant_by_group_counts_units_per_group_and_the_share_outside_its_main
     assert table.loc["Group one", "one"] == 2 and table.loc["Group one", "two"] == 1
     assert table.loc["g2", "one"] == 1 and table.loc["g2", "two"] == 2  # b and c pooled in their group
     assert table.loc["Group one", "outside_main_topic"] == 0.33 and table.loc["g2", "outside_main_topic"] == 0.33
+
+
+def test_topic_labels_are_read_once_per_topic_from_the_term_table():
+    terms = pd.DataFrame({"topic": [2, 1, 2, 1], "rank": [1, 1, 2, 2], "label": ["B", "A", "B", "A"]})
+    assert topics.topic_labels_of(terms) == {1: "A", 2: "B"}
+    assert topics.topic_column_names({1: "A", 2: "B"}) == {"topic_1": "1: A", "topic_2": "2: B"}

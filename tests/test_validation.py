@@ -44,11 +44,11 @@ def test_krippendorff_alpha_with_two_coders_and_nominal_codes_is_close_to_scotts
     assert validation.krippendorff_alpha(list(zip(a, b, strict=True))) == pytest.approx(expected)
 
 
-def test_classification_report_gives_intervals_that_contain_the_estimate():
+def test_classification_scores_gives_intervals_that_contain_the_estimate():
     rng = np.random.default_rng(1)
     truth = rng.choice(list("abc"), size=60)
     predicted = np.where(rng.random(60) < 0.7, truth, rng.choice(list("abc"), size=60))
-    report = validation.classification_report(truth, predicted, n_boot=300, seed=0)
+    report = validation.classification_scores(truth, predicted, n_boot=300, seed=0)
     for measure in ("accuracy", "macro_f1", "kappa"):
         assert report[f"{measure}_low"] <= report[measure] <= report[f"{measure}_high"]
         assert report[f"{measure}_high"] - report[f"{measure}_low"] > 0.05  # 60 units: not a point
@@ -129,8 +129,8 @@ def test_cohen_kappa_of_a_known_table():
     assert validation.cohen_kappa(a, b) == pytest.approx(0.4)
 
 
-def test_classification_report_counts_accuracy_and_macro_f1():
-    report = validation.classification_report(["a", "a", "b", "b"], ["a", "b", "b", "b"])
+def test_classification_scores_counts_accuracy_and_macro_f1():
+    report = validation.classification_scores(["a", "a", "b", "b"], ["a", "b", "b", "b"])
     assert report["accuracy"] == 0.75
     assert report["macro_f1"] == pytest.approx(round((2 / 3 + 0.8) / 2, 3))
 
