@@ -274,7 +274,8 @@ def robust_topics(vocab: Vocabulary, k: int, seed: int, n_runs: int, other_seeds
     With more than ``max_units`` units, every run is fitted on the same seeded sample of that many units
     (``topics.sample_indices(n, max_units, seed)``, whole dictionary): the consensus topics still give every
     unit its proportions (fold-in), while the runs' own proportions (``run_theta``) cover the sampled units,
-    ``Ensemble.run_rows()``. The cost of the fits then stops growing with the corpus.
+    ``Ensemble.run_rows()``, and the other ensembles' dominant topics (compare them with ``dominant()`` of
+    those rows). The cost of the fits then stops growing with the corpus.
 
     Parameters
     ----------
@@ -295,15 +296,14 @@ def robust_topics(vocab: Vocabulary, k: int, seed: int, n_runs: int, other_seeds
         sample = None
     fitted = vocab if sample is None else topics.subset(vocab, sample, cut=False)
 
-    def build(master: int) -> Ensemble:
+    def build(master: int, units: Vocabulary, run_units: list[int] | None) -> Ensemble:
         seeds = ensemble_seeds(master, n_runs)
-        return consensus(fit_runs(fitted, k, seeds, n_jobs, **params), vocab, seeds, alpha, topn,
-                         run_units=sample)
+        return consensus(fit_runs(fitted, k, seeds, n_jobs, **params), units, seeds, alpha, topn,
+                         run_units=run_units)
 
-    def compute() -> dict[str, Any]:
-        main = build(seed)
-        return {"ensemble": main.to_json(),
-                "others": {str(m): (build(m).dominant()).tolist() for m in other_seeds}}
+    def compute() -> dict[str, Any]:  # the other ensembles' dominant topics: of the units their runs were fitted on
+        return {"ensemble": build(seed, vocab, sample).to_json(),
+                "others": {str(m): build(m, fitted, None).dominant().tolist() for m in other_seeds}}
 
     key = _key(vocab, k=k, seed=seed, n_runs=n_runs, other_seeds=list(other_seeds), topn=topn, params=params,
                **({"sample": sample} if sample is not None else {}))

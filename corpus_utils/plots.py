@@ -218,22 +218,24 @@ def plot_intertopic_map(coords: pd.DataFrame, labels: Mapping[int, str]) -> Figu
 
 @stage("figures")
 def plot_group_profiles(table: pd.DataFrame, group_labels: Mapping[str, str], item_labels: Mapping[int, str],
-                        xlabel: str) -> Figure:
-    """Dot-and-whisker: mean and 95% interval of each item (topic or frame) per group (article)."""
+                        xlabel: str, group: str = "group", item: str = "column") -> Figure:
+    """Dot-and-whisker: mean and 95% interval of each item (topic or frame; column ``item``, a number) per group
+    (article; column ``group``)."""
+    table = table.rename(columns={group: "group", item: "column"})
     items = list(dict.fromkeys(table["column"]))
     groups = list(dict.fromkeys(table["group"]))
     fig = Figure(figsize=(7, 0.55 * len(items) * len(groups) / 2 + 1.6))
     ax = fig.subplots()
     markers = ["o", "s", "^", "D", "v", "P"]
     step = 0.8 / max(len(groups), 1)
-    for g, group in enumerate(groups):
-        part = table[table["group"] == group].set_index("column").loc[items]
+    for g, name in enumerate(groups):
+        part = table[table["group"] == name].set_index("column").loc[items]
         y = np.arange(len(items)) + (g - (len(groups) - 1) / 2) * step
         # the consensus mean can fall outside an interval drawn from the single runs: no bar on that side
         below, above = (part["mean"] - part["ci_low"]).clip(lower=0), (part["ci_high"] - part["mean"]).clip(lower=0)
         ax.errorbar(part["mean"], y, xerr=[below, above],
                     fmt=markers[g % len(markers)], color=f"C{g}", capsize=3, ms=6,
-                    label=group_labels.get(group, group))
+                    label=group_labels.get(name, name))
     ax.set_yticks(range(len(items)), [f"{i}: {item_labels.get(i, '')}" for i in items])
     ax.invert_yaxis()
     ax.set_xlabel(xlabel)

@@ -210,7 +210,8 @@ if SEEDS_RUN:  # the prose describes the seed corpus: fail loudly if the evidenc
 # consensuses from other master seeds (adjusted Rand index of unit → dominant topic; 1 = identical).
 # On a corpus of more than `FIT_MAX_UNITS` units every run is fitted on the same seeded sample of that many
 # units (the whole vocabulary), so the fits cost the same at any size; every unit still gets its proportions
-# under the consensus topics, and what rests on the runs' own proportions uses the sampled units.
+# under the consensus topics, and what rests on the runs (their own proportions, the other consensuses)
+# uses the sampled units.
 
 # %%
 unit_table, unit_tok = units[UNIT]
@@ -222,7 +223,7 @@ ens, others = ensemble.robust_topics(
 run_rows = ens.run_rows()  # the units the runs were fitted on: every unit, or the seeded sample
 print(f"runs fitted on {len(run_rows):,} of {len(vocab.bow):,} units"
       + (f" (a seeded sample: FIT_MAX_UNITS = {FIT_MAX_UNITS:,})" if len(run_rows) < len(vocab.bow) else ""))
-consensus_ari = [topic_metrics.adjusted_rand(ens.dominant(), p) for p in others.values()]
+consensus_ari = [topic_metrics.adjusted_rand(ens.dominant()[run_rows], p) for p in others.values()]
 robustness = pd.DataFrame({"topic": range(1, K + 1), "recurrence": ens.recurrence(RECUR_COS),
                            "mean_cosine_with_runs": ens.match_cosine.mean(axis=0)}).round(3)
 print(f"single runs: mean pairwise ARI {ens.run_ari():.2f}, stability {ens.stability():.2f} ({N_RUNS} runs)")
@@ -404,8 +405,8 @@ test = stats.permutation_test(theta, unit_groups, n_perm=N_PERM, seed=SEED) if c
 test
 
 # %%
-plots.plot_group_profiles(prevalence.rename(columns={"doc_id": "group", "topic": "column"}),
-                          labels, topic_labels, "mean topic proportion (95% interval over units and seeds)")
+plots.plot_group_profiles(prevalence, labels, topic_labels, "mean topic proportion (95% interval over units and seeds)",
+                          group="doc_id", item="topic")
 
 # %%
 fig = plots.plot_unit_heatmap(theta, unit_table["doc_id"], labels,

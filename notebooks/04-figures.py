@@ -94,9 +94,9 @@ fig
 # ## Figure 4 · Topics across the articles
 
 # %%
-prevalence = table["topic_prevalence"].rename(columns={"doc_id": "group", "topic": "column"})
-fig = plots.plot_group_profiles(prevalence, labels, topic_labels,
-                                "mean topic proportion (95% interval over units and seeds)")
+fig = plots.plot_group_profiles(table["topic_prevalence"], labels, topic_labels,
+                                "mean topic proportion (95% interval over units and seeds)", group="doc_id",
+                                item="topic")
 outputs.save_figure(fig, "fig04_topic_prevalence", FIGURES,
                     "Mean topic proportion per article with 95% intervals over units and seeds.")
 fig
@@ -108,10 +108,9 @@ fig
 notebook.resume()  # the frame figures do not need the topics
 frames = framing.frame_names()
 frame_index = {i + 1: f for i, f in enumerate(frames)}
-profiles = table["frames_by_article"].rename(columns={"doc_id": "group"}).assign(
-    column=lambda d: d["frame"].map({f: i for i, f in frame_index.items()}))
-fig = plots.plot_group_profiles(profiles, labels, frame_index,
-                                "mean indicator hits per 100 words (95% bootstrap interval)")
+profiles = table["frames_by_article"].assign(number=lambda d: d["frame"].map({f: i for i, f in frame_index.items()}))
+fig = plots.plot_group_profiles(profiles, labels, frame_index, "mean indicator hits per 100 words (95% bootstrap "
+                                "interval)", group="doc_id", item="number")
 outputs.save_figure(fig, "fig05_frame_profiles", FIGURES,
                     "Dictionary frame scores per article: mean over sections with 95% bootstrap intervals.")
 fig

@@ -129,8 +129,10 @@ SMALL = [["border", "patrol", "smuggling"], ["trade", "investment", "rail"], ["b
 
 def test_an_ensemble_on_more_units_than_max_units_fits_its_runs_on_a_seeded_sample(tmp_path):
     vocab = topics.build_vocabulary(SMALL, no_below=1)
-    ens, _ = ensemble.robust_topics(vocab, 2, 3, 4, n_jobs=1, max_units=10, path=tmp_path / "e.json", passes=5)
+    ens, others = ensemble.robust_topics(vocab, 2, 3, 4, other_seeds=[4], n_jobs=1, max_units=10,
+                                         path=tmp_path / "e.json", passes=5)
     assert ens.run_rows() == topics.sample_indices(len(SMALL), 10, 3)
+    assert len(others[4]) == 10  # the other consensus: dominant topics of the sampled units
     assert ens.run_theta.shape == (4, 10, 2) and ens.theta.shape == (len(SMALL), 2)  # every unit has proportions
     assert len(ens.terms) == len(vocab.dictionary)  # the sample keeps the whole vocabulary
     again, _ = ensemble.robust_topics(vocab, 2, 3, 4, n_jobs=1, max_units=10, reuse=False, passes=5)

@@ -272,3 +272,11 @@ def test_group_networks_draw_each_groups_actors_and_ties_in_its_own_panel():
 
 def test_group_networks_without_actors_draw_a_placeholder():
     assert plots.plot_group_networks(NODES.iloc[0:0], TIES.iloc[0:0], {}).skipped
+
+
+def test_group_profiles_read_the_group_and_item_columns_they_are_told():
+    table = pd.DataFrame({"doc_id": ["d1", "d2"], "topic": [1, 1], "mean": [0.2, 0.6], "ci_low": [0.1, 0.5],
+                          "ci_high": [0.3, 0.7]})
+    (ax,) = plots.plot_group_profiles(table, {"d1": "One"}, {1: "first"}, "share", group="doc_id", item="topic").axes
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["1: first"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["One", "d2"]
