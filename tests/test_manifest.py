@@ -84,7 +84,7 @@ def test_every_figure_has_a_caption_and_both_formats():
 
 
 def _write_one_row(folder: str) -> None:
-    from corpus_utils import plots as p
+    from corpus_utils import outputs as p
 
     p.save_text("text", "02_page.html", folder, "a page")
     p.write_manifest(folder, "02-b")
