@@ -45,7 +45,7 @@ class RawDocument:
     title: str = ""
     meta: Mapping[str, str] = field(default_factory=dict)
     removed: tuple[tuple[int, str, str], ...] = ()  # (line, rule, text): e.g. what HTML extraction left out
-    parsed: Any = None  # (title, sections) when parsed where it was read (on a Dask worker)
+    parsed: Any = None  # (title, sections, removed lines) when parsed where it was read (on a Dask worker)
 
 
 @dataclass(frozen=True)
