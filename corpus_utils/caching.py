@@ -85,6 +85,26 @@ def folder_lock(folder: str | Path) -> Iterator[None]:
         os.close(handle)  # releases the lock
 
 
+@contextmanager
+def entry_lock(path: str | Path) -> Iterator[None]:
+    """Hold an exclusive lock on the cache entry ``path`` (through ``<path>.lock``) while it is computed and
+    written: a notebook running side by side that needs the same entry waits and then reads it, rather than
+    computing it again at the same time. Without a writable folder, no lock (the caller still computes)."""
+    import fcntl
+
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        handle = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # releases the lock
+
+
 def _content_digest(data: Any) -> str:
     """sha256 of the canonical JSON of ``data``."""
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()

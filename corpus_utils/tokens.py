@@ -256,8 +256,21 @@ def unit_runs(texts: Iterable[str], stopwords: frozenset[str] | None = None, n_j
     texts = list(texts)
     key = _runs_key(texts, stop)
     path = Path(cache_dir) / f"runs_{key}.json" if cache_dir is not None else None
-    if path is not None and (found := caching.read_entry(path, key)) is not None:
-        return found
+    if path is None:
+        return _compute_runs(texts, stop, n_jobs)
+    with caching.entry_lock(path):  # a notebook side by side that needs the same runs waits, then reads them
+        if (found := caching.read_entry(path, key)) is not None:
+            return found
+        runs = _compute_runs(texts, stop, n_jobs)
+        try:  # atomic, with a digest of its content: a cut or altered entry is found and recomputed
+            caching.write_entry(path, key, runs)
+        except OSError as exc:  # a full or read-only cache folder slows the next run down, it does not stop this one
+            warnings.warn(f"{exc.strerror}; the tokens are not cached, the run goes on", CorpusWarning, stacklevel=2)
+    return runs
+
+
+def _compute_runs(texts: list[str], stop: frozenset[str], n_jobs: int) -> list[list[list[str]]]:
+    """The content-word runs of every text: on Dask, in processes by chunks, or here."""
     if engine.on_dask():  # a per-document stage: Dask bag partitions
         runs = list(engine.bag_map(partial(_text_runs, stop), texts))
     elif n_jobs <= 1 or sum(len(t) for t in texts) < PARALLEL_CHARS:
@@ -266,11 +279,6 @@ def unit_runs(texts: Iterable[str], stopwords: frozenset[str] | None = None, n_j
         size = max(1, len(texts) // (8 * n_jobs))
         chunks = [(texts[i : i + size], stop) for i in range(0, len(texts), size)]
         runs = [unit for part in caching.pool_map(_runs_of, chunks, n_jobs) for unit in part]
-    if path is not None:  # atomic, with a digest of its content: a cut or altered entry is found and recomputed
-        try:
-            caching.write_entry(path, key, runs)
-        except OSError as exc:  # a full or read-only cache folder slows the next run down, it does not stop this one
-            warnings.warn(f"{exc.strerror}; the tokens are not cached, the run goes on", CorpusWarning, stacklevel=2)
     return runs
 
 

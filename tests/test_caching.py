@@ -108,4 +108,32 @@ def test_a_cache_folder_that_cannot_be_written_slows_the_run_but_does_not_stop_i
     monkeypatch.setattr(caching, "atomic_write", full)
     with pytest.warns(CorpusWarning, match="No space left on device; the tokens are not cached, the run goes on"):
         runs = tokens.unit_runs(TEXTS, cache_dir=tmp_path)
-    assert runs and not list(tmp_path.iterdir())
+    assert runs and not list(tmp_path.glob("runs_*.json"))  # no entry (its lock file may stay)
+
+
+def _runs_in_another_process(folder: str, out: str) -> None:
+    from pathlib import Path
+
+    from corpus_utils import tokens
+
+    tokens.unit_runs(TEXTS, cache_dir=folder)
+    Path(out).write_text("done")
+
+
+@pytest.mark.slow
+def test_a_notebook_side_by_side_waits_for_the_runs_another_is_computing_then_reads_them(tmp_path):
+    import multiprocessing
+
+    key = tokens._runs_key(TEXTS, tokens.general_stopwords())
+    entry, out = tmp_path / f"runs_{key}.json", tmp_path / "done.txt"
+    with caching.entry_lock(entry):  # as notebook 01 holds it while it computes the runs
+        worker = multiprocessing.get_context("spawn").Process(target=_runs_in_another_process,
+                                                               args=(str(tmp_path), str(out)))
+        worker.start()
+        worker.join(timeout=5.0)  # a spawned process needs a moment to import
+        assert worker.is_alive() and not out.exists(), "the other notebook did not wait for the runs"
+        caching.write_entry(entry, key, [[["marker"]]] * len(TEXTS))
+    worker.join(timeout=60)
+    assert out.read_text() == "done"
+    assert caching.read_entry(entry, key) == [[["marker"]]] * len(TEXTS)  # it read the entry, did not recompute
+
