@@ -250,8 +250,6 @@ def group_keyness(unit_tokens: Sequence[Sequence[str]], groups: Sequence[str]) -
     """
     from scipy import sparse
 
-    from .stats import benjamini_hochberg, dispersion_dp
-
     columns = ["doc_id", "term", "freq_target", "freq_reference", "g2", "log_ratio", "p_value", "q_value", "dp"]
     groups = np.asarray(list(groups), dtype=object)
     names = list(dict.fromkeys(groups))
@@ -271,9 +269,9 @@ def group_keyness(unit_tokens: Sequence[Sequence[str]], groups: Sequence[str]) -
         table = keyness({terms[i]: int(in_group[i]) for i in np.flatnonzero(in_group)},
                         {terms[i]: int(total[i] - in_group[i]) for i in np.flatnonzero(total - in_group)})
         table = table.assign(doc_id=name)
-        table["q_value"] = benjamini_hochberg(table["p_value"])
+        table["q_value"] = stats.benjamini_hochberg(table["p_value"])
         order = np.array([index[t] for t in table["term"]], dtype=np.int64)
-        table["dp"] = dispersion_dp(part[:, order].T, [max(len(unit_tokens[j]), 1) for j in inside])
+        table["dp"] = stats.dispersion_dp(part[:, order].T, [max(len(unit_tokens[j]), 1) for j in inside])
         tables.append(table)
     return pd.concat(tables, ignore_index=True)[columns]
 
