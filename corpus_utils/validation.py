@@ -1,5 +1,5 @@
 """Validation: blind coding packets, reference codings, agreement (Cohen's kappa, Krippendorff's alpha) and
-classification reports with bootstrap intervals."""
+classification scores with bootstrap intervals."""
 
 from __future__ import annotations
 
