@@ -71,18 +71,24 @@ def atomic_write(path: str | Path, data: str | bytes) -> None:
 
 
 @contextmanager
-def folder_lock(folder: str | Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``folder`` (created if missing) while a shared file in it is read and rewritten:
-    writers that run side by side take turns, so none loses another's rows."""
+def _flocked(handle: int) -> Iterator[None]:
+    """Hold an exclusive lock on an open file or folder ``handle``; closing it releases the lock."""
     import fcntl
 
-    Path(folder).mkdir(parents=True, exist_ok=True)
-    handle = os.open(folder, os.O_RDONLY)
     try:
         fcntl.flock(handle, fcntl.LOCK_EX)
         yield
     finally:
-        os.close(handle)  # releases the lock
+        os.close(handle)
+
+
+@contextmanager
+def folder_lock(folder: str | Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` (created if missing) while a shared file in it is read and rewritten:
+    writers that run side by side take turns, so none loses another's rows."""
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    with _flocked(os.open(folder, os.O_RDONLY)):
+        yield
 
 
 @contextmanager
@@ -90,19 +96,14 @@ def entry_lock(path: str | Path) -> Iterator[None]:
     """Hold an exclusive lock on the cache entry ``path`` (through ``<path>.lock``) while it is computed and
     written: a notebook running side by side that needs the same entry waits and then reads it, rather than
     computing it again at the same time. Without a writable folder, no lock (the caller still computes)."""
-    import fcntl
-
     try:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         handle = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, 0o644)
     except OSError:
         yield
         return
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    with _flocked(handle):
         yield
-    finally:
-        os.close(handle)  # releases the lock
 
 
 def _content_digest(data: Any) -> str:

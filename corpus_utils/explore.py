@@ -18,6 +18,7 @@ from . import tokens
 from .caching import read_checked
 from .ensemble import Ensemble
 from .framing import frame_indicators, iter_matches
+from .text import _PLAIN_WORD_RE, _SENTENCE_END
 
 KWIC_COLUMNS = ["doc_id", "article", "section", "heading", "left", "match", "right"]
 Span = tuple[str, int, int]  # (lemma token, start, end) of a word in the text; "," tokens have no span (-1, -1)
@@ -57,8 +58,8 @@ def _merged_spans(found: list[tuple[str, int, int]]) -> list[Span]:
 def lemma_spans(text: str) -> list[list[Span]]:
     """``tokens.lemma_sentences`` of ``text`` with the character span of every token (so hits can be marked
     in the original text); the lemmas are the same, token for token."""
-    sentence_end, clause_break = tokens._SENTENCE_END, tokens._CLAUSE_BREAK
-    word, possessive = tokens._PLAIN_WORD_RE, tokens._POSSESSIVE
+    sentence_end, clause_break = _SENTENCE_END, tokens._CLAUSE_BREAK
+    word, possessive = _PLAIN_WORD_RE, tokens._POSSESSIVE
     out = []
     for offset, piece in _segments(text, sentence_end):
         stripped = piece.strip()

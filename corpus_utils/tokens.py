@@ -18,7 +18,7 @@ import pandas as pd
 from . import caching, engine
 from .errors import CorpusWarning
 from .profiling import stage
-from .text import _PLAIN_WORD_RE, _SENTENCE_END, count_words, sentences, words  # noqa: F401 (tokens.words etc.)
+from .text import _PLAIN_WORD_RE, count_words, sentences, words  # noqa: F401 (count_words: part of tokens' API)
 
 _POSSESSIVE = re.compile(r"['\u2019]s?$")
 _CLAUSE_BREAK = re.compile(r"[,()\[\]\"\u2013\u2014]|\s-\s")
