@@ -4,11 +4,12 @@ to each frame, how often it agrees with a reference coding, and the dictionaries
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
-from . import tokens
+from . import engine, tokens
 from .framing import frame_indicators, iter_matches, load_codebook
 from .profiling import stage
 
@@ -47,16 +48,22 @@ def kwic(units: pd.DataFrame, indicators: Mapping[str, Sequence[str]] | None = N
     lemmas left and right."""
     indicators = frame_indicators() if indicators is None else indicators
     frame_of = {p: f for f, ps in indicators.items() for p in ps}
-    phrases = sorted(frame_of)
+    records = units[[c for c in ("doc_id", "section", "heading", "text") if c in units.columns]].to_dict("records")
+    found = engine.mapper()(partial(_unit_kwic, frame_of, tuple(sorted(frame_of)), tuple(masked), window), records)
+    return pd.DataFrame([row for part in found for row in part], columns=KWIC_COLUMNS)
+
+
+def _unit_kwic(frame_of: Mapping[str, str], phrases: Sequence[str], masked: Sequence[str], window: int,
+               record: Mapping[str, object]) -> list[tuple[object, ...]]:
+    """The keyword-in-context rows of one unit (see ``kwic``)."""
+    sents = _unit_sentences(record)
     rows = []
-    for record in units.to_dict("records"):
-        sents = _unit_sentences(record)
-        for s, i, phrase in iter_matches(sents, phrases, masked):
-            sent, n = sents[s], len(phrase.split())
-            rows.append((record["doc_id"], record["section"], s, i, frame_of[phrase], phrase,
-                         " ".join(sent[max(0, i - window) : i]), " ".join(sent[i : i + n]),
-                         " ".join(sent[i + n : i + n + window])))
-    return pd.DataFrame(rows, columns=KWIC_COLUMNS)
+    for s, i, phrase in iter_matches(sents, phrases, masked):
+        sent, n = sents[s], len(phrase.split())
+        rows.append((record["doc_id"], record["section"], s, i, frame_of[phrase], phrase,
+                     " ".join(sent[max(0, i - window) : i]), " ".join(sent[i : i + n]),
+                     " ".join(sent[i + n : i + n + window])))
+    return rows
 
 
 def reference_includes(reference: pd.DataFrame, frames: Sequence[str], min_salience: float = 2.0) -> pd.DataFrame:

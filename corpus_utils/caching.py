@@ -173,10 +173,12 @@ def shared(**inputs: Any) -> Iterator[None]:
 
 
 def pool_map(worker: Callable[[Any], Any], tasks: Sequence[Any], n_jobs: int,
-             cost: Callable[[Any], float] | None = None) -> list[Any]:
-    """``worker`` over ``tasks`` in ``n_jobs`` forked processes (serially for one), results in task order.
+             cost: Callable[[Any], float] | None = None, start: str = "fork") -> list[Any]:
+    """``worker`` over ``tasks`` in ``n_jobs`` processes (serially for one), results in task order.
 
     With ``cost``, the most expensive tasks start first, so no worker is left alone with a long one at the end.
+    Workers are forked (they see ``SHARED``), or with ``start="spawn"`` fresh interpreters that import only what
+    ``worker`` needs: for tasks that carry all their inputs, so a worker does not hold a copy of a large kernel.
     With ENGINE=dask, each task is one Dask task instead (``engine.map_tasks``), with ``SHARED`` sent along.
     """
     from . import engine
@@ -186,7 +188,7 @@ def pool_map(worker: Callable[[Any], Any], tasks: Sequence[Any], n_jobs: int,
     if n_jobs <= 1 or len(tasks) <= 1:
         return [worker(t) for t in tasks]
     order = sorted(range(len(tasks)), key=lambda i: (-cost(tasks[i]), i)) if cost else list(range(len(tasks)))
-    with ProcessPoolExecutor(n_jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+    with ProcessPoolExecutor(n_jobs, mp_context=multiprocessing.get_context(start)) as pool:
         done = list(pool.map(worker, [tasks[i] for i in order]))
     results: list[Any] = [None] * len(tasks)
     for i, result in zip(order, done, strict=True):

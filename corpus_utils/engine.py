@@ -1,5 +1,5 @@
-"""Engine: where the parallel work runs. ``ENGINE=local`` (the default): this process and a pool of forked
-processes. ``ENGINE=dask``: Dask, on a ``LocalCluster`` of this machine started on first use, or on the
+"""Engine: where the parallel work runs. ``ENGINE=local`` (the default): this process and pools of worker
+processes on this machine. ``ENGINE=dask``: Dask, on a ``LocalCluster`` of this machine started on first use, or on the
 cluster whose scheduler ``DASK_SCHEDULER`` names (``tcp://host:8786``). Results are the same either way."""
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from typing import Any
 ENGINES = ("local", "dask")
 PARTITION = 500  # items per Dask bag partition
 WINDOW = 20_000  # items sent to the cluster at a time: the driver never holds more than this many results ahead
+LOCAL_MIN_ITEMS = 5_000  # below this many items, a per-item stage runs in this process (a pool costs ~2 s to start)
+JOBS_ENV = "CORPUS_UTILS_JOBS"  # processes for the per-document stages here (default: 2, or 1 on one core)
 _CLIENT: Any = None
 _LOCAL: list[bool] = []  # set inside ``here()``
 
@@ -32,7 +34,7 @@ def current() -> str:
 
 @contextmanager
 def here() -> Iterator[None]:
-    """Run the block in this process whatever ENGINE says (e.g. the runner's quick check of the corpus)."""
+    """Run the block on this machine whatever ENGINE says (e.g. the runner's quick check of the corpus)."""
     _LOCAL.append(True)
     try:
         yield
@@ -121,8 +123,48 @@ def bag_map(func: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
 
 
 def mapper() -> Callable[[Callable[[Any], Any], Iterable[Any]], Iterable[Any]]:
-    """The per-item map of the current engine: ``map`` (lazy, in this process) or ``bag_map``."""
-    return bag_map if on_dask() else map
+    """The per-item map of the current engine: ``local_map`` (this machine) or ``bag_map`` (Dask)."""
+    return bag_map if on_dask() else local_map
+
+
+def local_jobs() -> int:
+    """Processes for a per-document stage on this machine: CORPUS_UTILS_JOBS, else 2 (1 on a one-core machine)."""
+    value = os.environ.get(JOBS_ENV, "").strip()
+    if value:
+        try:
+            return max(1, int(value))
+        except ValueError:
+            raise ValueError(f"{JOBS_ENV}={value!r} is not a number of processes") from None
+    return min(2, os.cpu_count() or 1)
+
+
+def local_map(func: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+    """``func`` over ``items`` on this machine, results in order: lazily in this process for fewer than
+    ``LOCAL_MIN_ITEMS`` items (or one job), else ``WINDOW`` items at a time in ``local_jobs()`` fresh worker
+    processes, ``PARTITION`` items per task: memory holds one window's results, never the whole corpus's."""
+    jobs = local_jobs()
+    it = iter(items)
+    head = list(itertools.islice(it, LOCAL_MIN_ITEMS))
+    if jobs <= 1 or len(head) < LOCAL_MIN_ITEMS:
+        yield from map(func, itertools.chain(head, it))
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawned, not forked: a fork of a large kernel would hold a copy of it in each worker
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        window = head + list(itertools.islice(it, WINDOW - len(head)))
+        while window:
+            parts = [window[i : i + PARTITION] for i in range(0, len(window), PARTITION)]
+            for done in pool.map(_apply_items, [(func, part) for part in parts]):
+                yield from done
+            window = list(itertools.islice(it, WINDOW))
+
+
+def _apply_items(job: tuple[Callable[[Any], Any], list[Any]]) -> list[Any]:
+    """Worker: ``func`` over one part of a window."""
+    func, part = job
+    return [func(item) for item in part]
 
 
 def _count(part: Iterable[Any], func: Callable[[Any], Iterable[str]]) -> list[Counter[str]]:

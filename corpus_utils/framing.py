@@ -118,7 +118,7 @@ def frame_scores(units: pd.DataFrame, indicators: Mapping[str, Sequence[str]] | 
         rate ("none" if no indicator occurs; ties go to the frame listed first).
     """
     indicators = frame_indicators() if indicators is None else indicators
-    rows = list(engine.mapper()(partial(_frame_row, dict(indicators), tuple(masked)), units.to_dict("records")))
+    rows = list(engine.mapper()(partial(_frame_row, dict(indicators), tuple(masked)), _records(units)))
     scores = pd.DataFrame(rows, index=units.index, columns=list(indicators)).round(3)
     best = scores.to_numpy().argmax(axis=1)
     scores["primary_frame"] = [scores.columns[i] if scores.iloc[r, i] > 0 else "none" for r, i in enumerate(best)]
@@ -151,7 +151,12 @@ def function_features(units: pd.DataFrame, sentence_cues: Mapping[str, Sequence[
     body_lemmas = {f: [_lemma_phrase(c) for c in sentence_cues[f]] for f in names}
     head_lemmas = {f: [_lemma_phrase(c) for c in heading_cues.get(f, ())] for f in names}
     row = partial(_function_row, names, body_lemmas, head_lemmas)
-    return pd.DataFrame(list(engine.mapper()(row, units.to_dict("records"))), index=units.index)
+    return pd.DataFrame(list(engine.mapper()(row, _records(units))), index=units.index)
+
+
+def _records(units: pd.DataFrame) -> list[dict[str, Any]]:
+    """Each unit's heading and text, all a scoring worker needs (less to send to worker processes)."""
+    return units[[c for c in ("heading", "text") if c in units.columns]].to_dict("records")
 
 
 def _function_row(names: Sequence[str], body_lemmas: Mapping[str, Sequence[str]],
@@ -303,10 +308,12 @@ class DocTexts(Mapping[str, str]):
 
 
 class DocWords(Mapping[str, list[str]]):
-    """doc_id -> the document's lowercase words, computed when asked (never all held at once)."""
+    """doc_id -> the document's lowercase words, computed when asked (never all held at once); its n-gram
+    counts are kept once counted (shared n-grams and formula shares count them once)."""
 
     def __init__(self, units: pd.DataFrame) -> None:
         self._texts = DocTexts(units)
+        self.grams: dict[int, tuple[_GramCounts, dict[str, int]]] = {}
 
     def __getitem__(self, doc: str) -> list[str]:
         return [w.lower() for w in tokens.words(self._texts[doc])]
@@ -359,6 +366,15 @@ def _count_grams(doc_words: Mapping[str, Sequence[str]], n: int, ids: dict[str, 
     return _GramCounts(uniq, np.bincount(where, minlength=len(uniq)), total.astype(np.int64))
 
 
+def _grams_of(doc_words: Mapping[str, Sequence[str]], n: int) -> tuple[_GramCounts, dict[str, int]]:
+    """The n-gram counts of the documents and the word ids behind their keys (kept on a ``DocWords``)."""
+    kept = doc_words.grams if isinstance(doc_words, DocWords) else {}
+    if n not in kept:
+        ids: dict[str, int] = {}
+        kept[n] = (_count_grams(doc_words, n, ids), ids)
+    return kept[n]
+
+
 @stage("framing")
 def shared_ngrams(doc_words: Mapping[str, Sequence[str]], n: int = 4, top: int | None = None) -> pd.DataFrame:
     """Word n-grams (lowercase) that occur in more than one document: ngram, documents, count, most shared
@@ -366,8 +382,7 @@ def shared_ngrams(doc_words: Mapping[str, Sequence[str]], n: int = 4, top: int |
 
     Counted by 64-bit keys of word ids first (two passes, bounded memory); the n-grams kept are then counted
     again as words, so the numbers are exact."""
-    ids: dict[str, int] = {}
-    grams = _count_grams(doc_words, n, ids)
+    grams, ids = _grams_of(doc_words, n)
     shared = grams.documents > 1
     keys, docs, count = grams.keys[shared], grams.documents[shared], grams.count[shared]
     if top is not None and len(keys) > top:  # every key tied with the top-th (same documents and count) stays
@@ -393,8 +408,7 @@ def shared_ngrams(doc_words: Mapping[str, Sequence[str]], n: int = 4, top: int |
 def formula_share(doc_words: Mapping[str, Sequence[str]], n: int = 4) -> pd.DataFrame:
     """Per document: words covered by an n-gram shared with another document ("formula") versus its own.
     n-grams are compared by 64-bit keys (two passes over the documents, bounded memory)."""
-    ids: dict[str, int] = {}
-    grams = _count_grams(doc_words, n, ids)
+    grams, ids = _grams_of(doc_words, n)
     rows = []
     for doc, words in doc_words.items():
         keys = _gram_keys(words, n, ids)

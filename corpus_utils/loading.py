@@ -72,20 +72,26 @@ def document_metadata(path: str | Path) -> pd.DataFrame:
             _TABLES[key] = pd.DataFrame(rows, dtype=str).reindex(columns=list(dict.fromkeys(
                 ["doc_id"] + [c for r in rows for c in r]))).fillna("")
         return _TABLES[key].copy()
-    rows = []
+    entries = []
     for file in formats.corpus_files(src.path):
         try:
             stat = file.stat()
-            key = (str(file.absolute()), stat.st_mtime_ns, stat.st_size)
+            entries.append((file, (str(file.absolute()), stat.st_mtime_ns, stat.st_size)))
         except OSError:
             continue  # a broken link or a file gone meanwhile: it does not load
-        if key not in _LOADS:
-            doc = formats.read_file(file)[0]
-            _LOADS[key] = None if doc is None else dict(doc.meta)
-        if _LOADS[key] is not None:
-            rows.append({"doc_id": file.stem, **_LOADS[key]})
+    unread = [(file, key) for file, key in entries if key not in _LOADS]
+    for (_, key), meta in zip(unread, engine.mapper()(_file_metadata, [file.absolute() for file, _ in unread]),
+                              strict=True):
+        _LOADS[key] = meta
+    rows = [{"doc_id": file.stem, **_LOADS[key]} for file, key in entries if _LOADS[key] is not None]
     columns = list(dict.fromkeys(["doc_id"] + [c for r in rows for c in r]))
     return pd.DataFrame(rows, columns=columns, dtype=str).fillna("")
+
+
+def _file_metadata(file: Path) -> dict[str, str] | None:
+    """The metadata one file gives (its title and date, if any), or None if it does not load."""
+    doc = formats.read_file(file)[0]
+    return None if doc is None else dict(doc.meta)
 
 
 def loaded_ids(path: str | Path) -> list[str]:
@@ -96,7 +102,7 @@ def loaded_ids(path: str | Path) -> list[str]:
 def scan_corpus(path: str | Path = "seeds") -> list[tuple[RawDocument | None, FileStatus]]:
     """Read every file (or table row) of the corpus, returning each document (or None) with its status, then
     the entries of a folder it does not read (None, status "ignored")."""
-    return list(formats.scan(path))
+    return list(formats.scan(path, engine.mapper()))
 
 
 def _warn(status: FileStatus, stacklevel: int) -> None:
@@ -111,8 +117,8 @@ def iter_documents(path: str | Path = "seeds") -> Iterator[RawDocument]:
     warn (CorpusWarning naming the file or row) for each skipped or fallback one; fail if none is readable."""
     loaded = False
     languages: set[str] = set()
-    on_dask = engine.on_dask()  # files are then read, judged and parsed on the workers, in partitions
-    for doc, status in formats.scan(path, engine.mapper(), _prepared if on_dask else None):
+    # a large corpus is read, judged and parsed in worker processes (or on Dask), a window at a time
+    for doc, status in formats.scan(path, engine.mapper(), _prepared):
         _warn(status, stacklevel=4)
         if doc is not None:
             loaded = True
@@ -221,7 +227,7 @@ def split_sections(lines: list[tuple[int, str]]) -> tuple[str, list[Section]]:
 
 def parse_document(doc: RawDocument) -> tuple[str, list[Section], list[tuple[int, str, str]]]:
     """Title, sections and removed lines (line, rule, text) of one decoded document, cleaned once (parsed
-    already where it was read, on Dask)."""
+    already where it was read, in a worker)."""
     if doc.parsed is not None:
         return doc.parsed
     kept, removed = clean_lines(doc.raw_text)
@@ -229,7 +235,7 @@ def parse_document(doc: RawDocument) -> tuple[str, list[Section], list[tuple[int
 
 
 def _prepared(doc: RawDocument) -> RawDocument:
-    """The document with its title and sections parsed (done on the Dask worker that read it)."""
+    """The document with its title and sections parsed (done in the worker that read it)."""
     return replace(doc, parsed=parse_document(doc))
 
 
@@ -292,8 +298,8 @@ def parsed_corpus(path: str | Path) -> Parsed:
     if found is None:
         statuses: list[FileStatus] = []
         sections, paragraphs, removed, accounting, metadata = [], [], [], [], []
-        on_dask = engine.on_dask()  # files are then read, judged and parsed on the workers, in partitions
-        for doc, status in formats.scan(path, engine.mapper(), _prepared if on_dask else None):
+        # a large corpus is read, judged and parsed in worker processes (or on Dask), a window at a time
+        for doc, status in formats.scan(path, engine.mapper(), _prepared):
             statuses.append(status)
             if doc is None:
                 continue

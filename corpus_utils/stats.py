@@ -112,14 +112,33 @@ def bootstrap_over_runs(center: np.ndarray, runs: np.ndarray, groups: Sequence[s
     return pd.DataFrame(rows)
 
 
+def group_codes(groups: Sequence[str]) -> tuple[np.ndarray, list[str]]:
+    """Integer code per unit and the group names in order of first appearance (code i names ``names[i]``)."""
+    names = list(dict.fromkeys(groups))
+    index = {name: code for code, name in enumerate(names)}
+    return np.fromiter((index[g] for g in groups), dtype=np.intp, count=len(groups)), names
+
+
 def between_group_share(values: np.ndarray, groups: Sequence[str]) -> float:
     """Share of the total sum of squares (all columns) that lies between group means (eta squared)."""
-    groups = np.asarray(groups)
+    codes, _ = group_codes(groups)
     grand = values.mean(axis=0)
-    total = ((values - grand) ** 2).sum()
-    between = sum(((values[groups == g].mean(axis=0) - grand) ** 2).sum() * (groups == g).sum()
-                  for g in dict.fromkeys(groups))
-    return float(between / total) if total > 0 else 0.0
+    return _eta_squared(values, codes, grand, ((values - grand) ** 2).sum())
+
+
+def _eta_squared(values: np.ndarray, codes: np.ndarray, grand: np.ndarray, total: float) -> float:
+    """Eta squared of integer-coded groups, summed over the groups in order of first appearance."""
+    if not total > 0:
+        return 0.0
+    _, first = np.unique(codes, return_index=True)
+    between = sum(((values[mask].mean(axis=0) - grand) ** 2).sum() * mask.sum()
+                  for mask in (codes == codes[i] for i in np.sort(first)))
+    return float(between / total)
+
+
+def _group_sums(by_column: np.ndarray, codes: np.ndarray, n_groups: int) -> np.ndarray:
+    """Sums per integer-coded group (groups x columns) of ``by_column`` (columns x units, each contiguous)."""
+    return np.stack([np.bincount(codes, weights=column, minlength=n_groups) for column in by_column], axis=1)
 
 
 @stage("stats")
@@ -129,9 +148,16 @@ def permutation_test(values: np.ndarray, groups: Sequence[str], n_perm: int = 20
     Returns the observed eta squared, the permutation p-value ((hits + 1) / (n_perm + 1)) and n_perm.
     """
     rng = np.random.default_rng(seed)
-    groups = np.asarray(groups)
+    codes, names = group_codes(groups)
     observed = between_group_share(values, groups)
-    hits = sum(between_group_share(values, rng.permutation(groups)) >= observed - 1e-12 for _ in range(n_perm))
+    centered = np.ascontiguousarray((values - values.mean(axis=0)).T)
+    total = (centered**2).sum()
+    sizes = np.bincount(codes, minlength=len(names)).astype(float)
+    hits = 0
+    for _ in range(n_perm):  # the same draws as permuting the labels; eta squared from the groups' sums
+        sums = _group_sums(centered, rng.permutation(codes), len(names))
+        hits += bool(total > 0 and ((sums**2).sum(axis=1) / sizes).sum() / total >= observed - 1e-12)
+    hits = hits if total > 0 else n_perm  # no variation at all: every relabelling ties with the observed 0
     return {"eta_squared": round(observed, 4), "p_value": round((hits + 1) / (n_perm + 1), 4), "n_perm": n_perm}
 
 
@@ -145,26 +171,24 @@ def distinguishing(values: np.ndarray, groups: Sequence[str], columns: Sequence[
     """
     rng = np.random.default_rng(seed)
     groups = np.asarray(groups)
-    names = list(dict.fromkeys(groups))
-    codes = np.array([names.index(g) for g in groups]) if len(groups) else np.array([], dtype=int)
-    observed = {}
+    codes, names = group_codes(groups) if len(groups) else (np.array([], dtype=np.intp), [])
+    observed = np.array([values[codes == code].mean(axis=0) - values[codes != code].mean(axis=0)
+                         for code in range(len(names))]).reshape(len(names), values.shape[1])
+    sizes = np.bincount(codes, minlength=len(names)).astype(float)[:, None]
+    total, n, by_column = values.sum(axis=0), len(values), np.ascontiguousarray(values.T)
+    hits = np.zeros_like(observed)
+    for _ in range(n_perm):  # one relabelling at a time (the same draws as permuting the labels themselves)
+        sums = _group_sums(by_column, rng.permutation(codes), len(names))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            diff = sums / sizes - (total - sums) / (n - sizes)
+        hits += np.abs(diff) >= np.abs(observed) - 1e-12
+    rows = []
     for code, group in enumerate(names):
         inside = codes == code
-        observed[group] = values[inside].mean(axis=0) - values[~inside].mean(axis=0)
-    hits = {group: np.zeros(values.shape[1]) for group in names}
-    for _ in range(n_perm):  # one relabelling at a time (the same draws as permuting the labels themselves)
-        perm = rng.permutation(codes)
-        for code, group in enumerate(names):
-            mask = perm == code
-            hits[group] += (np.abs(values[mask].mean(axis=0) - values[~mask].mean(axis=0))
-                            >= np.abs(observed[group]) - 1e-12)
-    rows = []
-    for group in names:
-        inside = groups == group
         for j, col in enumerate(columns):
             rows.append({"group": group, "column": col, "mean": values[inside, j].mean(),
-                         "mean_others": values[~inside, j].mean(), "diff": observed[group][j],
-                         "p_value": (hits[group][j] + 1) / (n_perm + 1)})
+                         "mean_others": values[~inside, j].mean(), "diff": observed[code][j],
+                         "p_value": (hits[code][j] + 1) / (n_perm + 1)})
     return pd.DataFrame(rows)
 
 
@@ -210,6 +234,14 @@ def moving_blocks(n: int, length: int) -> list[list[int]]:
     return [list(range(i, min(i + length, n))) for i in range(0, n, max(1, length))]
 
 
+def _block_rows(picks: np.ndarray, n: int, length: int) -> np.ndarray:
+    """The rows of the picked blocks of ``moving_blocks(n, length)``, concatenated in the order picked."""
+    starts = picks * length
+    sizes = np.minimum(starts + length, n) - starts
+    ends = np.cumsum(sizes)
+    return np.arange(ends[-1] if len(ends) else 0) - np.repeat(ends - sizes - starts, sizes)
+
+
 @stage("stats")
 def block_bootstrap_group_means(values: np.ndarray, groups: Sequence[str], block: int = 3, n_boot: int = 2000,
                                 seed: int = 0, level: float = 0.95) -> pd.DataFrame:
@@ -219,11 +251,14 @@ def block_bootstrap_group_means(values: np.ndarray, groups: Sequence[str], block
     rng = np.random.default_rng(seed)
     groups = np.asarray(groups)
     lo, hi = (1 - level) / 2 * 100, (1 + level) / 2 * 100
+    length = max(1, block)
     rows = []
     for group in dict.fromkeys(groups):
         part = values[groups == group]
-        blocks = moving_blocks(len(part), block)
-        boot = np.stack([part[block_indices(blocks, rng)].mean(axis=0) for _ in range(n_boot)])
+        n_blocks = -(-len(part) // length)
+        # the draws of block_indices(moving_blocks(...)), one call per replicate; the rows found in numpy
+        boot = np.stack([part[_block_rows(rng.integers(0, n_blocks, size=n_blocks), len(part), length)].mean(axis=0)
+                         for _ in range(n_boot)])
         for col in range(values.shape[1]):
             rows.append({"group": group, "column": col + 1, "mean": part[:, col].mean(),
                          "ci_low": np.percentile(boot[:, col], lo), "ci_high": np.percentile(boot[:, col], hi)})

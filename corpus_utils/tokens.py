@@ -278,8 +278,12 @@ def _compute_runs(texts: list[str], stop: frozenset[str], n_jobs: int) -> list[l
     else:
         size = max(1, len(texts) // (8 * n_jobs))
         chunks = [(texts[i : i + size], stop) for i in range(0, len(texts), size)]
-        runs = [unit for part in caching.pool_map(_runs_of, chunks, n_jobs) for unit in part]
+        # fresh workers: a fork of a large kernel would hold a copy of it (about 0.5 GB each at 100,000 documents)
+        runs = [unit for part in caching.pool_map(_runs_of, chunks, n_jobs, start="spawn") for unit in part]
     return runs
+
+
+_PHRASED: dict[tuple[str, int, float], tuple[pd.DataFrame, list[list[str]]]] = {}  # last units phrased, by key
 
 
 @stage("tokens")
@@ -322,10 +326,19 @@ def tokenize_units(
         ``tokens`` (one list per text), ``phrases`` (the learned phrases with counts and scores) and
         ``corpus_stopwords`` (the terms ``max_df`` removed, with their document frequency).
     """
-    if runs is None or extra_stopwords:
-        runs = unit_runs(texts, general_stopwords() | frozenset(extra_stopwords), n_jobs=n_jobs, cache_dir=cache_dir)
-    model, phrases = learn_phrases([r for u in runs for r in u], phrase_min_count, phrase_threshold)
-    content = [[t for r in u for t in model[r]] for u in runs]
+    stop = general_stopwords() | frozenset(extra_stopwords)
+    texts = list(texts)
+    key = (_runs_key(texts, stop), phrase_min_count, phrase_threshold)
+    if key in _PHRASED:  # the same units phrased just before (e.g. another max_df): reuse, do not relearn
+        phrases, content = _PHRASED[key]
+    else:
+        _PHRASED.clear()  # one entry: memory holds one corpus's phrased units at most
+        if runs is None or extra_stopwords:
+            runs = unit_runs(texts, stop, n_jobs=n_jobs, cache_dir=cache_dir)
+        model, phrases = learn_phrases([r for u in runs for r in u], phrase_min_count, phrase_threshold)
+        content = [[t for r in u for t in model[r]] for u in runs]
+        _PHRASED[key] = (phrases, content)
+    phrases = phrases.copy()
     corpus_stop = document_frequency_stopwords(content, max_df)
     drop = frozenset(corpus_stop["term"]) | frozenset(drop_terms)
     tokens = [[t for t in toks if t not in drop] for toks in content]

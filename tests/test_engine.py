@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 import corpus_utils as cu
-from corpus_utils import actors, engine, framing, tokens
+from corpus_utils import actors, audit, engine, framing, tokens
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -50,7 +50,58 @@ def _stages(corpus) -> list:
     sections = cu.load_corpus(corpus)
     tok = tokens.tokenize_units(sections["text"], max_df=0.6)
     return [sections, cu.load_paragraphs(corpus), framing.frame_scores(sections), framing.function_scores(sections),
-            actors.actor_mentions(sections), tok.tokens, tok.corpus_stopwords, cu.load_metadata(corpus)]
+            actors.actor_mentions(sections), audit.kwic(sections), tok.tokens, tok.corpus_stopwords,
+            cu.load_metadata(corpus)]
+
+
+def _fresh_stages(corpus, monkeypatch) -> list:
+    """``_stages`` with nothing reused from an earlier parse or phrasing of the same corpus."""
+    from corpus_utils import loading
+
+    monkeypatch.setattr(loading, "_PARSED", {})
+    monkeypatch.setattr(loading, "_LOADS", {})
+    monkeypatch.setattr(tokens, "_PHRASED", {})
+    metadata = loading.document_metadata(corpus)  # read from the files themselves: nothing parsed yet
+    return [metadata, *_stages(corpus), loading.scan_corpus(corpus)]
+
+
+def test_the_per_document_stages_in_worker_processes_equal_the_in_process_ones(tmp_path, monkeypatch):
+    scale_corpus.build(60, tmp_path / "corpus")
+    monkeypatch.setenv("ENGINE", "local")
+    monkeypatch.setenv(engine.JOBS_ENV, "1")
+    expected = _fresh_stages(tmp_path / "corpus", monkeypatch)
+    # several windows of several parts each, in two fresh worker processes
+    monkeypatch.setattr(engine, "LOCAL_MIN_ITEMS", 10)
+    monkeypatch.setattr(engine, "WINDOW", 25)
+    monkeypatch.setattr(engine, "PARTITION", 7)
+    monkeypatch.setenv(engine.JOBS_ENV, "2")
+    spawned = []
+    from concurrent.futures import ProcessPoolExecutor as real_pool
+
+    def counting_pool(*args, **kwargs):
+        spawned.append(kwargs["mp_context"].get_start_method())
+        return real_pool(*args, **kwargs)
+
+    monkeypatch.setattr("concurrent.futures.ProcessPoolExecutor", counting_pool)
+    found = _fresh_stages(tmp_path / "corpus", monkeypatch)
+    for a, b in zip(expected, found, strict=True):
+        if isinstance(a, pd.DataFrame):
+            pd.testing.assert_frame_equal(a, b)
+        else:
+            assert a == b
+    assert spawned and set(spawned) == {"spawn"}  # the stages did run in worker processes
+
+
+def test_local_map_keeps_a_small_input_in_this_process(monkeypatch):
+    monkeypatch.setenv(engine.JOBS_ENV, "2")
+    monkeypatch.setattr("concurrent.futures.ProcessPoolExecutor", None)  # any pool would fail
+    assert list(engine.local_map(len, ["a", "bb", "ccc"])) == [1, 2, 3]
+
+
+def test_a_bad_number_of_jobs_is_refused_naming_the_variable(monkeypatch):
+    monkeypatch.setenv(engine.JOBS_ENV, "many")
+    with pytest.raises(ValueError, match=r"CORPUS_UTILS_JOBS='many' is not a number of processes"):
+        engine.local_jobs()
 
 
 def test_an_unknown_engine_is_refused_naming_the_engines(monkeypatch):

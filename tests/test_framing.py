@@ -174,3 +174,19 @@ def test_definitions_only_function_cues_are_the_content_words_of_each_definition
     cues = audit.definition_indicators("functions")
     assert list(cues) == framing.function_names()
     assert {"challenge", "obstacle", "risk"} <= set(cues["problem"]) and "should" not in cues["remedy"]
+
+
+def test_shared_ngrams_and_formula_share_count_the_ngrams_of_a_docwords_once(seeds, monkeypatch):
+    from corpus_utils import load_corpus
+
+    sections = load_corpus(seeds)
+    plain = {doc: list(words) for doc, words in framing.DocWords(sections).items()}
+    expected = framing.shared_ngrams(plain, n=3, top=5), framing.formula_share(plain, n=3)
+    counted = []
+    real = framing._count_grams
+    monkeypatch.setattr(framing, "_count_grams", lambda *a: counted.append(1) or real(*a))
+    doc_words = framing.DocWords(sections)
+    found = framing.shared_ngrams(doc_words, n=3, top=5), framing.formula_share(doc_words, n=3)
+    assert len(counted) == 1
+    for a, b in zip(expected, found, strict=True):
+        pd.testing.assert_frame_equal(a, b)

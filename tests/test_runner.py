@@ -4,6 +4,7 @@ analyse is refused before anything runs, and the console ends with the corpus's 
 from __future__ import annotations
 
 import importlib.util
+import shutil
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,29 @@ def test_a_missing_table_corpus_is_refused_naming_the_formats_read(tmp_path, cap
     code = _runner().main(["--corpus", str(tmp_path / "export.csv"), "--outdir", str(tmp_path / "out")])
     err = capsys.readouterr().err
     assert code == 2 and "corpus not found" in err and ".parquet" in err and not (tmp_path / "out").exists()
+
+
+def test_the_corpus_is_checked_in_a_process_of_its_own_with_the_same_answer(make_corpus, monkeypatch):
+    from corpus_utils import engine
+
+    runner = _runner()
+    folder = make_corpus({"a.txt": ARTICLE, "de.txt": GERMAN, "empty.txt": b""})
+    expected = runner.check_corpus(folder)
+    assert runner.checked_apart(folder) == expected
+    assert runner.checked_apart(ROOT / "seeds") == ("", [])
+    monkeypatch.setattr(engine, "LOCAL_MIN_ITEMS", 2)  # a large corpus: that process reads it with workers of its own
+    monkeypatch.setenv(engine.JOBS_ENV, "2")
+    assert runner.checked_apart(folder) == expected
+
+
+def test_kernels_side_by_side_do_their_per_document_stages_in_their_own_process(monkeypatch):
+    runner = _runner()
+    monkeypatch.delenv("CORPUS_UTILS_JOBS", raising=False)
+    beside = runner.client_for(SCRIPTS[0], {}, 60, side_by_side=True)
+    alone = runner.client_for(SCRIPTS[2], {}, 60)
+    assert beside.kernel_kwargs["env"]["CORPUS_UTILS_JOBS"] == "1" and alone.kernel_kwargs == {}
+    monkeypatch.setenv("CORPUS_UTILS_JOBS", "3")  # a setting of the user's own is left alone
+    own = runner.client_for(SCRIPTS[0], {}, 60, side_by_side=True)
+    assert own.kernel_kwargs == {}
+    for client in (beside, alone, own):  # no kernel was started: only the sockets' folders to remove
+        shutil.rmtree(client.sockets)

@@ -189,3 +189,62 @@ def test_ties_within_max_units_are_the_unsampled_ties():
     mentions = _mentions_of(12)
     pd.testing.assert_frame_equal(actors.group_ties(mentions, {"d": "g"}, n_perm=20, seed=1, max_units=12),
                                   actors.group_ties(mentions, {"d": "g"}, n_perm=20, seed=1))
+
+
+def _tied_and_untied_cases() -> list[tuple[np.ndarray, list[str]]]:
+    """Real-valued scores, and small integer scores with many exact ties, over 2-4 groups."""
+    rng = np.random.default_rng(5)
+    cases = []
+    for n, columns, k in [(30, 3, 2), (41, 2, 3), (60, 4, 4)]:
+        labels = [f"g{i % k}" for i in rng.permutation(n)]
+        cases += [(rng.random((n, columns)), labels), (rng.integers(0, 3, (n, columns)).astype(float), labels)]
+    return cases
+
+
+@pytest.mark.parametrize("seed", [0, 11])
+def test_permutation_test_counts_the_relabellings_of_the_definition(seed):
+    for values, groups in _tied_and_untied_cases():
+        rng = np.random.default_rng(seed)  # the definition: relabel the units, recompute eta squared
+        observed = stats.between_group_share(values, groups)
+        hits = sum(stats.between_group_share(values, rng.permutation(np.asarray(groups))) >= observed - 1e-12
+                   for _ in range(199))
+        assert stats.permutation_test(values, groups, n_perm=199, seed=seed)["p_value"] == round((hits + 1) / 200, 4)
+
+
+@pytest.mark.parametrize("seed", [0, 11])
+def test_distinguishing_counts_the_relabellings_of_the_definition(seed):
+    for values, groups in _tied_and_untied_cases():
+        rng = np.random.default_rng(seed)
+        labels = np.asarray(groups)
+        names = list(dict.fromkeys(groups))
+        observed = {g: values[labels == g].mean(axis=0) - values[labels != g].mean(axis=0) for g in names}
+        hits = {g: np.zeros(values.shape[1]) for g in names}
+        for _ in range(199):
+            perm = rng.permutation(labels)
+            for g in names:
+                diff = values[perm == g].mean(axis=0) - values[perm != g].mean(axis=0)
+                hits[g] += np.abs(diff) >= np.abs(observed[g]) - 1e-12
+        table = stats.distinguishing(values, groups, [f"c{j}" for j in range(values.shape[1])], n_perm=199, seed=seed)
+        expected = [(hits[g][j] + 1) / 200 for g in names for j in range(values.shape[1])]
+        assert table["p_value"].tolist() == expected
+
+
+@pytest.mark.parametrize(("seed", "block"), [(0, 1), (3, 3), (8, 4)])
+def test_block_bootstrap_draws_whole_blocks_as_block_indices_does(seed, block):
+    for values, groups in _tied_and_untied_cases():
+        rng = np.random.default_rng(seed)
+        table = stats.block_bootstrap_group_means(values, groups, block=block, n_boot=150, seed=seed)
+        labels = np.asarray(groups)
+        for group in dict.fromkeys(groups):
+            part = values[labels == group]
+            blocks = stats.moving_blocks(len(part), block)
+            boot = np.stack([part[stats.block_indices(blocks, rng)].mean(axis=0) for _ in range(150)])
+            rows = table[table["group"] == group]
+            low, high = np.percentile(boot, [2.5, 97.5], axis=0)  # the same draws: equal but for rounding
+            assert rows["ci_low"].tolist() == pytest.approx(low.tolist(), rel=1e-12, abs=1e-15)
+            assert rows["ci_high"].tolist() == pytest.approx(high.tolist(), rel=1e-12, abs=1e-15)
+
+
+def test_permutation_test_reports_plain_numbers():
+    result = stats.permutation_test(np.array([[1.0], [2.0], [3.0], [5.0]]), ["a", "a", "b", "b"], n_perm=50)
+    assert all(type(v) in (int, float) for v in result.values())  # shown as 0.2, not np.float64(0.2)

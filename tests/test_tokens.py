@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from corpus_utils import tokens
 
 
@@ -75,3 +77,38 @@ def test_tokenize_units_removes_corpus_stopwords_and_reports_them(seeds):
 
 def test_count_words_treats_hyphenated_and_possessive_words_as_one():
     assert tokens.count_words("China's cross-border trade, in 2024.") == 5
+
+
+
+def _section_texts(seeds) -> list[str]:
+    from corpus_utils import load_corpus
+
+    return load_corpus(seeds)["text"].tolist()
+
+
+def test_tokenize_units_learns_the_phrases_of_the_same_units_once(seeds, monkeypatch):
+    texts = _section_texts(seeds)
+    monkeypatch.setattr(tokens, "_PHRASED", {})
+    learned = []
+    real = tokens.learn_phrases
+    monkeypatch.setattr(tokens, "learn_phrases", lambda *a, **k: learned.append(1) or real(*a, **k))
+    every_term = tokens.tokenize_units(texts, max_df=1.0)
+    cut = tokens.tokenize_units(texts, max_df=0.3)
+    assert len(learned) == 1
+    monkeypatch.setattr(tokens, "_PHRASED", {})
+    fresh = tokens.tokenize_units(texts, max_df=0.3)  # the same as phrasing them anew
+    assert len(learned) == 2 and cut.tokens == fresh.tokens
+    pd.testing.assert_frame_equal(cut.phrases, fresh.phrases)
+    pd.testing.assert_frame_equal(cut.corpus_stopwords, fresh.corpus_stopwords)
+    assert sum(map(len, every_term.tokens)) > sum(map(len, cut.tokens))
+
+
+def test_tokenize_units_phrases_other_units_anew(seeds, monkeypatch):
+    texts = _section_texts(seeds)
+    monkeypatch.setattr(tokens, "_PHRASED", {})
+    alone = tokens.tokenize_units(texts[: len(texts) // 2], max_df=1.0)
+    monkeypatch.setattr(tokens, "_PHRASED", {})
+    tokens.tokenize_units(texts, max_df=1.0)
+    after = tokens.tokenize_units(texts[: len(texts) // 2], max_df=1.0)
+    assert after.tokens == alone.tokens
+    pd.testing.assert_frame_equal(after.phrases, alone.phrases)

@@ -247,16 +247,22 @@ def stages(scripts: list[Path]) -> list[list[Path]]:
     return groups
 
 
-def client_for(script: Path, params: dict[str, object], timeout: int) -> NotebookClient:
+def client_for(script: Path, params: dict[str, object], timeout: int, side_by_side: bool = False) -> NotebookClient:
     """A notebook client for one script (its notebook built with the parameters), kernel not yet started. The
     kernel talks to the runner over Unix sockets in a private temporary folder, not over TCP: no other user of
-    the machine can connect, and the kernel does not warn about unencrypted TCP."""
+    the machine can connect, and the kernel does not warn about unencrypted TCP. A kernel that runs beside
+    another does its per-document stages in its own process (``CORPUS_UTILS_JOBS=1``, unless set already):
+    the machine's cores are taken by the two kernels, and more processes would only add their overhead."""
     client = NotebookClient(
         build(script, params), timeout=timeout, kernel_name="python3", record_timing=False,
         resources={"metadata": {"path": str(script.parent)}},
         shutdown_kernel="immediate",  # every output has arrived when a notebook ends; on a stop, no kernel lingers
     )
     client.without_injected = bool(params) and set(params) <= NEUTRAL  # type: ignore[attr-defined]
+    from corpus_utils.engine import JOBS_ENV as jobs
+
+    client.kernel_kwargs = (  # type: ignore[attr-defined]
+        {"env": {**os.environ, jobs: "1"}} if side_by_side and jobs not in os.environ else {})
     client.km = client.create_kernel_manager()
     client.km.transport = "ipc"
     client.sockets = Path(tempfile.mkdtemp(prefix="nb-kernel-"))  # type: ignore[attr-defined]
@@ -267,7 +273,7 @@ def client_for(script: Path, params: dict[str, object], timeout: int) -> Noteboo
 async def start_kernel(client: NotebookClient) -> NotebookClient:
     """Start the client's kernel ahead of its turn and import the suite's libraries in it, silently (no output,
     no execution count): the notebook then finds them loaded, as a second import in a session would."""
-    await client.async_start_new_kernel()
+    await client.async_start_new_kernel(**client.kernel_kwargs)  # type: ignore[attr-defined]
     await client.async_start_new_kernel_client()
     msg_id = client.kc.execute(WARM_UP, silent=True, store_history=False)
     await client.async_wait_for_reply(msg_id)
@@ -293,7 +299,7 @@ async def run(script: Path, target: Path, client: NotebookClient) -> float:
     nb = client.nb
     start = time.perf_counter()
     try:
-        await client.async_execute()
+        await client.async_execute(**client.kernel_kwargs)  # type: ignore[attr-defined]
     except CellExecutionError as exc:
         exc.notebook = script.stem  # type: ignore[attr-defined]
         write(nb, target.with_name(f"{target.stem}.failed.ipynb"))  # the error, where the user can open it
@@ -330,7 +336,7 @@ async def run_all(groups: list[list[Path]], folder: Path, params: dict[str, obje
     try:
         for k, stage in enumerate(groups):
             for script in groups[k + 1] if k + 1 < len(groups) else []:
-                client = client_for(script, params, timeout)
+                client = client_for(script, params, timeout, side_by_side=len(groups[k + 1]) > 1)
                 clients[script.stem] = (client, asyncio.create_task(start_kernel(client)))
             await run_stage(stage, folder, params, timeout, clients)
     finally:
@@ -351,7 +357,7 @@ async def run_stage(stage: list[Path], folder: Path, params: dict[str, object], 
         print(f"running {script.stem} ...", flush=True)
         _RUNNING.append(script.stem)
         if script.stem not in clients:  # the first group: no kernel was started ahead for it
-            clients[script.stem] = (client_for(script, params, timeout), None)
+            clients[script.stem] = (client_for(script, params, timeout, side_by_side=len(stage) > 1), None)
         client, task = clients[script.stem]
         if task is not None:
             await task  # its kernel was started while the group before ran
@@ -399,6 +405,38 @@ def check_corpus(corpus: Path) -> tuple[str, list[str]]:
     if not any(r.status.startswith("loaded") for r in rows):
         return loading.nothing_readable(corpus, {r.language for r in rows if r.language}), notes
     return "", notes
+
+
+def _check_into(corpus: Path, send: Any) -> None:
+    """In the checking process: ``check_corpus``'s answer (or what it raised) sent back; Ctrl-C is the runner's."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        send.send((None, check_corpus(corpus)))
+    except Exception as exc:  # raised again in the runner, as if checked there
+        send.send((exc, None))
+
+
+def checked_apart(corpus: Path) -> tuple[str, list[str]]:
+    """``check_corpus`` in a forked process, so the memory that reading a large corpus takes is given back
+    before the notebooks start (about 300 MB at 100,000 documents, held for the whole run otherwise)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_check_into, args=(corpus, send))  # not a daemon: it may start workers
+    child.start()
+    send.close()
+    try:
+        raised, answer = receive.recv()
+    except EOFError:  # the process died without an answer (e.g. killed for memory)
+        raise RuntimeError(f"checking the corpus {corpus} stopped without an answer") from None
+    finally:
+        if child.is_alive():
+            child.terminate()
+        child.join()
+    if raised is not None:
+        raise raised
+    return answer
 
 
 def summary(corpus: Path, notes: list[str], report: Path) -> str:
@@ -507,7 +545,7 @@ def _main(argv: list[str] | None = None) -> int:
         return 2
     corpus = Path(str(params.get("CORPUS", SEEDS)))
     try:
-        error, notes = check_corpus(corpus)
+        error, notes = checked_apart(corpus)
     except KeyboardInterrupt:
         print("stopped (SIGINT) while checking the corpus: nothing was written", file=sys.stderr)
         return 130
