@@ -1,6 +1,7 @@
 """Engine: where the parallel work runs. ``ENGINE=local`` (the default): this process and pools of worker
-processes on this machine. ``ENGINE=dask``: Dask, on a ``LocalCluster`` of this machine started on first use, or on the
-cluster whose scheduler ``DASK_SCHEDULER`` names (``tcp://host:8786``). Results are the same either way."""
+processes on this machine. ``ENGINE=dask``: Dask, on a ``LocalCluster`` of this machine started on first
+use, or on the cluster whose scheduler ``DASK_SCHEDULER`` names (``tcp://host:8786``). Results are the same
+either way."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
 ENGINES = ("local", "dask")
@@ -97,8 +99,6 @@ def map_tasks(worker: Callable[[Any], Any], tasks: Sequence[Any], shared: Mappin
               ) -> list[Any]:
     """``worker`` over ``tasks`` as one Dask task each (e.g. one LDA fit), results in task order; ``shared``
     inputs are sent to every worker once."""
-    from functools import partial
-
     c = client()
     inputs = c.scatter(dict(shared or {}), broadcast=True, hash=False)
     futures = [c.submit(partial(_with_shared, worker), inputs, task, pure=False) for task in tasks]
@@ -106,7 +106,7 @@ def map_tasks(worker: Callable[[Any], Any], tasks: Sequence[Any], shared: Mappin
 
 
 def _apply(part: Iterable[Any], func: Callable[[Any], Any]) -> list[Any]:
-    """``func`` over one partition."""
+    """``func`` over one partition (a Dask bag's, or a part of a window in a local worker)."""
     return [func(item) for item in part]
 
 
@@ -156,15 +156,9 @@ def local_map(func: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]
         window = head + list(itertools.islice(it, WINDOW - len(head)))
         while window:
             parts = [window[i : i + PARTITION] for i in range(0, len(window), PARTITION)]
-            for done in pool.map(_apply_items, [(func, part) for part in parts]):
+            for done in pool.map(partial(_apply, func=func), parts):
                 yield from done
             window = list(itertools.islice(it, WINDOW))
-
-
-def _apply_items(job: tuple[Callable[[Any], Any], list[Any]]) -> list[Any]:
-    """Worker: ``func`` over one part of a window."""
-    func, part = job
-    return [func(item) for item in part]
 
 
 def _count(part: Iterable[Any], func: Callable[[Any], Iterable[str]]) -> list[Counter[str]]:
