@@ -121,19 +121,12 @@ def group_codes(groups: Sequence[str]) -> tuple[np.ndarray, list[str]]:
 
 def between_group_share(values: np.ndarray, groups: Sequence[str]) -> float:
     """Share of the total sum of squares (all columns) that lies between group means (eta squared)."""
-    codes, _ = group_codes(groups)
+    codes, names = group_codes(groups)
     grand = values.mean(axis=0)
-    return _eta_squared(values, codes, grand, ((values - grand) ** 2).sum())
-
-
-def _eta_squared(values: np.ndarray, codes: np.ndarray, grand: np.ndarray, total: float) -> float:
-    """Eta squared of integer-coded groups, summed over the groups in order of first appearance."""
-    if not total > 0:
-        return 0.0
-    _, first = np.unique(codes, return_index=True)
-    between = sum(((values[mask].mean(axis=0) - grand) ** 2).sum() * mask.sum()
-                  for mask in (codes == codes[i] for i in np.sort(first)))
-    return float(between / total)
+    total = ((values - grand) ** 2).sum()
+    between = sum(((values[codes == c].mean(axis=0) - grand) ** 2).sum() * (codes == c).sum()
+                  for c in range(len(names)))  # codes number the groups in order of first appearance
+    return float(between / total) if total > 0 else 0.0
 
 
 def _group_sums(by_column: np.ndarray, codes: np.ndarray, n_groups: int) -> np.ndarray:

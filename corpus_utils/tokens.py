@@ -278,7 +278,7 @@ def _compute_runs(texts: list[str], stop: frozenset[str], n_jobs: int) -> list[l
     else:
         size = max(1, len(texts) // (8 * n_jobs))
         chunks = [(texts[i : i + size], stop) for i in range(0, len(texts), size)]
-        # fresh workers: a fork of a large kernel would hold a copy of it (about 0.5 GB each at 100,000 documents)
+        # fresh workers: a fork of a large kernel would hold a copy of it (about 0.7 GB each at 100,000 documents)
         runs = [unit for part in caching.pool_map(_runs_of, chunks, n_jobs, start="spawn") for unit in part]
     return runs
 
