@@ -148,6 +148,39 @@ def write_entry(path: str | Path, key: str, data: Any) -> None:
     atomic_write(path, json.dumps(entry, sort_keys=True, indent=None, separators=(",", ":")) + "\n")
 
 
+def read_pickled(path: str | Path, key: str) -> Any | None:
+    """The object of a binary cache entry (a JSON header line with its key and the payload's digest, then the
+    pickled payload) if its key is ``key`` and its payload checks; else None (a cut or altered entry is
+    reported once, as a CorpusWarning naming the file). For the suite's own cache folder only: unpickling
+    runs code, so an entry is read only after its digest matches."""
+    import pickle
+
+    path = Path(path)
+    if not path.exists() or not reading_cache():
+        return None
+    try:
+        with path.open("rb") as handle:
+            header = json.loads(handle.readline())
+            if header.get("key") != key:
+                return None
+            payload = handle.read()
+        if header.get("content") != hashlib.sha256(payload).hexdigest():
+            raise ValueError("content does not match its digest")
+        return pickle.loads(payload)
+    except (OSError, ValueError, KeyError, AttributeError, TypeError, EOFError, pickle.UnpicklingError) as exc:
+        warnings.warn(f"{path}: cache entry ignored and recomputed ({exc})", CorpusWarning, stacklevel=2)
+        return None
+
+
+def write_pickled(path: str | Path, key: str, data: Any) -> None:
+    """Write a binary cache entry (header line with key and payload digest, then the pickle) atomically."""
+    import pickle
+
+    payload = pickle.dumps(data, protocol=5)
+    header = json.dumps({"key": key, "content": hashlib.sha256(payload).hexdigest()}, sort_keys=True)
+    atomic_write(path, header.encode("utf-8") + b"\n" + payload)
+
+
 def cached_json(path: str | Path | None, key: str, compute: Callable[[], Any], reuse: bool = True) -> Any:
     """The JSON-able result of ``compute()``, read from ``path`` when its entry has ``key`` (and ``reuse``),
     else computed and written there."""

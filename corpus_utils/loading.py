@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import os
 import re
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import engine, formats
+from . import caching, engine, formats
 from .cleaning import clean_lines
 from .errors import CorpusError, CorpusWarning, user_facing
 from .formats import METADATA, FileStatus, RawDocument
@@ -57,9 +58,8 @@ def _table_key(src: formats.Source) -> tuple[str, int, int, str]:
 def document_metadata(path: str | Path) -> pd.DataFrame:
     """doc_id and the metadata the source itself gives (table columns; a page's or Markdown file's title and
     date) of each document that loads, in corpus order, without warnings (judged once per file or table)."""
-    state = _corpus_state(path)
-    if state is not None and state in _PARSED:  # parsed already: no file is read again
-        rows = _PARSED[state].metadata
+    if (parsed := _kept(path, _corpus_state(path))) is not None:  # parsed already: no file is read again
+        rows = parsed.metadata
         return pd.DataFrame(rows, columns=list(dict.fromkeys(["doc_id"] + [c for r in rows for c in r])),
                             dtype=str).fillna("")
     src = formats.source(path)
@@ -290,38 +290,96 @@ def _accounting(doc: RawDocument, title: str, sections: list[Section],
     return row
 
 
+_DISK: list[Path] = []  # the folder parsed corpora are kept in (``keep_parsed_in``), if any
+PARSED_PACKAGES = ("pandas", "numpy", "charset-normalizer", "lxml", "trafilatura", "justext", "simplemma", "pyarrow")
+
+
+def keep_parsed_in(folder: str | Path | None) -> None:
+    """Keep each corpus parsed in this process in ``folder`` too (one entry per corpus, keyed by its files'
+    names, times and sizes, the parsing code and its packages), so the next notebook or session reads it rather
+    than parsing every file again; None: in memory only."""
+    _DISK[:] = [] if folder is None else [Path(folder)]
+
+
+def _disk_entry(path: str | Path, state: tuple[object, ...]) -> tuple[Path, str] | None:
+    """Where the parsed corpus is kept on disk and the key it must carry, or None when no folder is set."""
+    if not _DISK:
+        return None
+    src = formats.source(path)
+    name = hashlib.sha256(f"{src.path.absolute()}?{sorted(src.options.items())}".encode()).hexdigest()[:16]
+    key = caching.cache_key(("loading", "formats", "cleaning", "language", "text"), PARSED_PACKAGES, state=state)
+    return _DISK[0] / f"parsed-{name}.pkl", key
+
+
+def _kept(path: str | Path, state: tuple[object, ...] | None) -> Parsed | None:
+    """The parsed corpus for ``state`` from memory or, if it is there and checks, from the disk entry."""
+    if state is None:
+        return None
+    if state in _PARSED:
+        return _PARSED[state]
+    entry = _disk_entry(path, state)
+    found = caching.read_pickled(*entry) if entry is not None else None
+    if isinstance(found, Parsed):
+        _remember(state, found)
+        return found
+    return None
+
+
+def _remember(state: tuple[object, ...] | None, found: Parsed) -> None:
+    """Keep ``found`` in memory as the one parsed corpus (a 100,000-document corpus is not kept twice)."""
+    _PARSED.clear()
+    if state is not None:
+        _PARSED[state] = found
+
+
 def parsed_corpus(path: str | Path) -> Parsed:
     """The corpus read, cleaned and parsed once (one scan, each document cleaned once; kept for the last
-    corpus while its files are unchanged), without warnings: the loaders replay those."""
+    corpus while its files are unchanged, and on disk with ``keep_parsed_in``), without warnings: the loaders
+    replay those."""
     state = _corpus_state(path)
-    found = _PARSED.get(state) if state is not None else None
-    if found is None:
-        statuses: list[FileStatus] = []
-        sections, paragraphs, removed, accounting, metadata = [], [], [], [], []
-        # a large corpus is read, judged and parsed in worker processes (or on Dask), a window at a time
-        for doc, status in formats.scan(path, engine.mapper(), _prepared):
-            statuses.append(status)
-            if doc is None:
-                continue
-            title, parts, dropped = parse_document(doc)
-            removed.extend([doc.file, number, rule, line] for number, rule, line in [*doc.removed, *dropped])
-            accounting.append(_accounting(doc, title, parts, dropped))
-            metadata.append({"doc_id": doc.doc_id, **doc.meta})
-            title, counter = _titled(doc, title, parts), 0
-            for number, sec in enumerate(parts):
-                text = "\n\n".join(p for _, p in sec.paragraphs)
-                sections.append([doc.doc_id, title, number, sec.heading, text, count_words(text)])
-                for line, par in sec.paragraphs:
-                    paragraphs.append([doc.doc_id, number, sec.heading, counter, line, par, count_words(par)])
-                    counter += 1
-        found = Parsed(statuses, pd.DataFrame(sections, columns=SECTION_COLUMNS),
-                       pd.DataFrame(paragraphs, columns=PARAGRAPH_COLUMNS),
-                       pd.DataFrame(removed, columns=["file", "line", "rule", "text"]),
-                       pd.DataFrame(accounting, columns=[*ACCOUNTING_COLUMNS]), metadata)
-        _PARSED.clear()  # one corpus at a time: a 100,000-document corpus is not kept twice
-        if state is not None:
-            _PARSED[state] = found
+    if (found := _kept(path, state)) is not None:
+        return found
+    entry = _disk_entry(path, state) if state is not None else None
+    if entry is None:
+        found = _parse(path)
+    else:
+        with caching.entry_lock(entry[0]):  # a notebook side by side waits for this parse, then reads it
+            found = _kept(path, state)
+            if found is None:
+                found = _parse(path)
+                try:
+                    caching.write_pickled(*entry, found)
+                except OSError as exc:  # a full or read-only cache folder: the next notebook parses again
+                    warnings.warn(f"{exc.strerror}; the parsed corpus is not kept, the run goes on", CorpusWarning,
+                                  stacklevel=2)
+    _remember(state, found)
     return found
+
+
+def _parse(path: str | Path) -> Parsed:
+    """Read, clean and parse every file or row of the corpus (in worker processes or on Dask for a large one)."""
+    statuses: list[FileStatus] = []
+    sections, paragraphs, removed, accounting, metadata = [], [], [], [], []
+    # a large corpus is read, judged and parsed in worker processes (or on Dask), a window at a time
+    for doc, status in formats.scan(path, engine.mapper(), _prepared):
+        statuses.append(status)
+        if doc is None:
+            continue
+        title, parts, dropped = parse_document(doc)
+        removed.extend([doc.file, number, rule, line] for number, rule, line in [*doc.removed, *dropped])
+        accounting.append(_accounting(doc, title, parts, dropped))
+        metadata.append({"doc_id": doc.doc_id, **doc.meta})
+        title, counter = _titled(doc, title, parts), 0
+        for number, sec in enumerate(parts):
+            text = "\n\n".join(p for _, p in sec.paragraphs)
+            sections.append([doc.doc_id, title, number, sec.heading, text, count_words(text)])
+            for line, par in sec.paragraphs:
+                paragraphs.append([doc.doc_id, number, sec.heading, counter, line, par, count_words(par)])
+                counter += 1
+    return Parsed(statuses, pd.DataFrame(sections, columns=SECTION_COLUMNS),
+                  pd.DataFrame(paragraphs, columns=PARAGRAPH_COLUMNS),
+                  pd.DataFrame(removed, columns=["file", "line", "rule", "text"]),
+                  pd.DataFrame(accounting, columns=[*ACCOUNTING_COLUMNS]), metadata)
 
 
 def replayed(path: str | Path) -> Parsed:

@@ -10,14 +10,17 @@ from typing import Any
 import matplotlib as mpl
 import pandas as pd
 
-from . import outputs
+from . import loading, outputs
 from .caching import atomic_write
 from .loading import is_seed_corpus  # the notebooks call notebook.is_seed_corpus
 
 
-def setup(outdir: str | Path, corpus: str | Path | None = None) -> tuple[Path, Path]:
+def setup(outdir: str | Path, corpus: str | Path | None = None, cache_dir: str | Path | None = None
+          ) -> tuple[Path, Path]:
     """Create ``outdir/figures`` and ``outdir/results``, apply the plot style and display options; return both.
-    With ``corpus`` other than the seeds, say that the seed corpus's interpretation does not apply."""
+    With ``corpus`` other than the seeds, say that the seed corpus's interpretation does not apply; with
+    ``cache_dir``, the parsed corpus is kept there for the next notebook (``loading.keep_parsed_in``)."""
+    loading.keep_parsed_in(cache_dir)
     if corpus is not None and not is_seed_corpus(corpus):
         print(f"This run analyses the corpus '{Path(corpus).name}', not the seeds: the interpretation written for "
               "the seed corpus (cells tagged seed-prose) does not apply to it; make figures replaces it by a note.")

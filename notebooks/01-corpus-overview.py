@@ -31,7 +31,7 @@
 # %% tags=["parameters"]
 CORPUS = "../seeds"
 OUTDIR = ".."
-CACHE_DIR = "../.cache"  # tokenised text is kept here (keyed by its inputs) for notebooks 02 and 03
+CACHE_DIR = "../.cache"  # the parsed corpus and tokenised text are kept here (keyed by their inputs) for 02-05
 MAX_DF = 0.6
 PHRASE_MIN_COUNT = 3
 PHRASE_THRESHOLD = 0.5
@@ -41,7 +41,7 @@ PHRASE_THRESHOLD = 0.5
 import corpus_utils as cu
 from corpus_utils import actors, notebook, outputs, plots, stats, tokens
 
-FIGURES, RESULTS = notebook.setup(OUTDIR, CORPUS)
+FIGURES, RESULTS = notebook.setup(OUTDIR, CORPUS, CACHE_DIR)
 SEEDS_RUN = notebook.is_seed_corpus(CORPUS)  # the prose tagged seed-prose describes the seeds; asserted below
 
 # %% [markdown]

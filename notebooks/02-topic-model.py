@@ -36,7 +36,7 @@
 # %% tags=["parameters"]
 CORPUS = "../seeds"
 OUTDIR = ".."
-CACHE_DIR = "../.cache"
+CACHE_DIR = "../.cache"  # the parsed corpus and tokenised text are kept here (keyed by their inputs)
 VALIDATION = "../validation/blind"
 SEED = 42  # master seed: every run seed below is drawn from it
 N_RUNS = 30  # gensim runs behind the consensus topics
@@ -89,7 +89,7 @@ from corpus_utils import (
     validation,
 )
 
-FIGURES, RESULTS = notebook.setup(OUTDIR, CORPUS)
+FIGURES, RESULTS = notebook.setup(OUTDIR, CORPUS, CACHE_DIR)
 SEEDS_RUN = notebook.is_seed_corpus(CORPUS)
 
 # %% [markdown]

@@ -37,7 +37,7 @@
 # %% tags=["parameters"]
 CORPUS = "../seeds"
 OUTDIR = ".."
-CACHE_DIR = "../.cache"  # tokenised text cached by notebook 01 (keyed by its inputs)
+CACHE_DIR = "../.cache"  # the parsed corpus and tokenised text kept by notebooks 01 and 02 (keyed by their inputs)
 VALIDATION = "../validation/blind"
 OLD_VALIDATION = "../validation/earlier"  # the earlier, unblinded coding (article labels shown)
 CODINGS = ""  # people's codings (notebook 05); "" = validation/ for the seed corpus, OUTDIR/validation for another
@@ -62,7 +62,7 @@ import corpus_utils as cu
 from corpus_utils import actors, audit, effects, framing, notebook, outputs, plots, stats, tokens, topics, validation
 from corpus_utils import coding as coder_files
 
-FIGURES, RESULTS = notebook.setup(OUTDIR, CORPUS)
+FIGURES, RESULTS = notebook.setup(OUTDIR, CORPUS, CACHE_DIR)
 SEEDS_RUN = notebook.is_seed_corpus(CORPUS)
 FRAMES = framing.frame_names()
 FUNCTIONS = framing.function_names()

@@ -28,6 +28,7 @@
 # %% tags=["parameters"]
 CORPUS = "../seeds"
 OUTDIR = ".."
+CACHE_DIR = "../.cache"  # the parsed corpus is kept here (keyed by its files and the code)
 VALIDATION = "../validation/blind"
 SEED = 42
 TOP_TERMS = 10
@@ -41,7 +42,7 @@ from IPython.display import display
 import corpus_utils as cu
 from corpus_utils import actors, framing, notebook, outputs, plots, topics, validation
 
-FIGURES, RESULTS = notebook.setup(OUTDIR, CORPUS)
+FIGURES, RESULTS = notebook.setup(OUTDIR, CORPUS, CACHE_DIR)
 labels = cu.doc_labels(CORPUS)
 groups = cu.comparison_groups(CORPUS)  # the articles here; metadata groups on a corpus of many documents
 names = ["corpus_sections", "actor_mentions", "k_selection", "topic_terms", "topic_prevalence", "frames_by_section",

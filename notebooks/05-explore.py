@@ -31,6 +31,7 @@
 # %% tags=["parameters"]
 CORPUS = "../seeds"
 OUTDIR = ".."
+CACHE_DIR = "../.cache"  # the parsed corpus is kept here (keyed by its files and the code)
 REFERENCE = "../validation/blind"  # the blind reference coding (AI runs)
 CODINGS = ""  # people's answers; "" = validation/ for the seed corpus, OUTDIR/validation for another corpus
 SEED = 42  # seeds each coder's order of sections and the intrusion test
@@ -44,7 +45,7 @@ from IPython.display import display
 import corpus_utils as cu
 from corpus_utils import audit, coding, explore, intrusion, notebook, validation, widgets
 
-FIGURES, RESULTS = notebook.setup(OUTDIR, CORPUS)
+FIGURES, RESULTS = notebook.setup(OUTDIR, CORPUS, CACHE_DIR)
 ANSWERS = notebook.answers_folder(CODINGS, CORPUS, OUTDIR)
 sections = cu.load_corpus(CORPUS)
 labels = cu.doc_labels(CORPUS)

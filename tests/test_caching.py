@@ -137,3 +137,123 @@ def test_a_notebook_side_by_side_waits_for_the_runs_another_is_computing_then_re
     assert out.read_text() == "done"
     assert caching.read_entry(entry, key) == [[["marker"]]] * len(TEXTS)  # it read the entry, did not recompute
 
+
+
+# --- the parsed corpus kept on disk (loading.keep_parsed_in) ---
+
+def _corpus(folder):
+    folder.mkdir()
+    (folder / "a.txt").write_text("Border security\n\nGuards of Kazakhstan trained with Kyrgyz units.\n")
+    (folder / "b.txt").write_text("Water\n\nThe Amu Darya feeds the irrigation of Uzbekistan.\n")
+    return folder
+
+
+@pytest.fixture
+def kept(tmp_path, monkeypatch):
+    """A corpus and a cache folder, with the parsed corpus kept there and nothing in memory."""
+    from corpus_utils import loading
+
+    monkeypatch.setattr(loading, "_PARSED", {})
+    monkeypatch.setattr(loading, "_DISK", [])
+    loading.keep_parsed_in(tmp_path / "cache")
+    return _corpus(tmp_path / "corpus"), tmp_path / "cache"
+
+
+def _forget_memory(monkeypatch):
+    from corpus_utils import loading
+
+    monkeypatch.setattr(loading, "_PARSED", {})
+
+
+def _no_parsing(monkeypatch):
+    from corpus_utils import formats
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the corpus was parsed again")
+
+    monkeypatch.setattr(formats, "scan", refuse)
+
+
+def test_a_parsed_corpus_is_read_back_from_the_cache_folder_without_reading_its_files(kept, monkeypatch):
+    from corpus_utils import loading
+
+    corpus, _ = kept
+    first = loading.load_corpus(corpus)
+    _forget_memory(monkeypatch)  # as in the next notebook's kernel
+    _no_parsing(monkeypatch)
+    pd.testing.assert_frame_equal(loading.load_corpus(corpus), first)
+    assert loading.load_metadata(corpus)["doc_id"].tolist() == ["a", "b"]
+
+
+def test_a_changed_file_makes_the_kept_corpus_parse_again(kept, monkeypatch):
+    from corpus_utils import loading
+
+    corpus, _ = kept
+    loading.load_corpus(corpus)
+    _forget_memory(monkeypatch)
+    (corpus / "b.txt").write_text("Water\n\nThe Syr Darya feeds the irrigation of Kazakhstan and more.\n")
+    assert "Syr Darya" in " ".join(loading.load_corpus(corpus)["text"])
+
+
+def test_a_kept_corpus_is_not_used_when_the_parsing_code_changes(kept, monkeypatch):
+    from corpus_utils import loading
+
+    corpus, _ = kept
+    loading.load_corpus(corpus)
+    _forget_memory(monkeypatch)
+    monkeypatch.setattr(caching, "code_version", lambda *modules: "another version of the code")
+    calls = []
+    original = loading._parse
+    monkeypatch.setattr(loading, "_parse", lambda path: calls.append(path) or original(path))
+    loading.load_corpus(corpus)
+    assert calls == [corpus]
+
+
+def test_a_cut_parsed_corpus_entry_is_reported_naming_the_file_and_parsed_again(kept, monkeypatch):
+    from corpus_utils import loading
+
+    corpus, cache = kept
+    first = loading.load_corpus(corpus)
+    (entry,) = cache.glob("parsed-*.pkl")
+    entry.write_bytes(entry.read_bytes()[:-20])
+    _forget_memory(monkeypatch)
+    with pytest.warns(CorpusWarning, match=rf"{entry.name}: cache entry ignored and recomputed"):
+        again = loading.load_corpus(corpus)
+    pd.testing.assert_frame_equal(again, first)
+
+
+def test_a_parsed_corpus_entry_with_altered_bytes_is_not_unpickled(kept, monkeypatch):
+    import json
+
+    from corpus_utils import loading
+
+    corpus, cache = kept
+    loading.load_corpus(corpus)
+    (entry,) = cache.glob("parsed-*.pkl")
+    data = bytearray(entry.read_bytes())
+    data[-5] ^= 0xFF
+    entry.write_bytes(bytes(data))
+    key = json.loads(data.split(b"\n")[0])["key"]
+    monkeypatch.setattr("pickle.loads", lambda payload: pytest.fail("an altered payload was unpickled"))
+    with pytest.warns(CorpusWarning, match=rf"{entry.name}: cache entry ignored .*content does not match its digest"):
+        assert caching.read_pickled(entry, key) is None
+
+
+def test_one_entry_is_kept_per_corpus_whatever_its_changes(kept, monkeypatch):
+    from corpus_utils import loading
+
+    corpus, cache = kept
+    loading.load_corpus(corpus)
+    (corpus / "c.txt").write_text("Drugs\n\nTrafficking routes cross the Tajik border.\n")
+    _forget_memory(monkeypatch)
+    loading.load_corpus(corpus)
+    assert len(list(cache.glob("parsed-*.pkl"))) == 1
+
+
+def test_no_cache_folder_keeps_the_parsed_corpus_in_memory_only(tmp_path, monkeypatch):
+    from corpus_utils import loading
+
+    monkeypatch.setattr(loading, "_PARSED", {})
+    loading.keep_parsed_in(None)
+    loading.load_corpus(_corpus(tmp_path / "corpus"))
+    assert not list(tmp_path.rglob("parsed-*.pkl"))
