@@ -308,12 +308,14 @@ class DocTexts(Mapping[str, str]):
 
 
 class DocWords(Mapping[str, list[str]]):
-    """doc_id -> the document's lowercase words, computed when asked (never all held at once); its n-gram
-    counts are kept once counted (shared n-grams and formula shares count them once)."""
+    """doc_id -> the document's lowercase words, computed when asked (never all held at once as strings); the
+    word ids of every document and their n-gram counts are kept once counted (shared n-grams and formula
+    shares read every document's words once)."""
 
     def __init__(self, units: pd.DataFrame) -> None:
         self._texts = DocTexts(units)
-        self.grams: dict[int, tuple[_GramCounts, dict[str, int]]] = {}
+        self.coded: _Coded | None = None
+        self.grams: dict[int, _GramCounts] = {}
 
     def __getitem__(self, doc: str) -> list[str]:
         return [w.lower() for w in tokens.words(self._texts[doc])]
@@ -328,51 +330,95 @@ class DocWords(Mapping[str, list[str]]):
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit multiplier of the rolling n-gram key
 
 
-def _gram_keys(words: Sequence[str], n: int, ids: dict[str, int]) -> np.ndarray:
-    """A 64-bit key per word n-gram of ``words`` (in order), from word ids (``ids`` grows with new words)."""
-    if len(words) < n:
-        return np.zeros(0, dtype=np.uint64)
-    codes = np.fromiter((ids.setdefault(w, len(ids) + 1) for w in words), dtype=np.uint64, count=len(words))
-    key = np.zeros(len(words) - n + 1, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for k in range(n):
-            key = key * _MIX + codes[k : len(codes) - n + 1 + k]
-    return key
+@dataclass
+class _Coded:
+    """Every document's words as integer ids, end to end (one pass over the words; about 16 bytes a word)."""
+
+    docs: list[str]
+    codes: np.ndarray  # uint64 word id of every word, documents in order (ids from 1, by first appearance)
+    starts: np.ndarray  # int64: document d's words are codes[starts[d] : starts[d + 1]]
+    vocabulary: list[str]  # id -> word (id 0 unused)
+
+    def positions(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """(start position, document) of every word n-gram that lies within one document."""
+        lengths = np.diff(self.starts)
+        doc_of = np.repeat(np.arange(len(self.docs), dtype=np.int64), lengths)
+        where = np.flatnonzero(np.arange(len(self.codes)) + n <= self.starts[1:][doc_of]) if len(doc_of) else doc_of
+        return where, doc_of[where]
+
+    def keys(self, where: np.ndarray, n: int) -> np.ndarray:
+        """A 64-bit key per n-gram starting at ``where`` (rolling over its word ids)."""
+        key = np.zeros(len(where), dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            for k in range(n):
+                key = key * _MIX + self.codes[where + k]
+        return key
+
+
+def _coded(doc_words: Mapping[str, Sequence[str]]) -> _Coded:
+    """The word ids of every document (kept on a ``DocWords``)."""
+    if isinstance(doc_words, DocWords) and doc_words.coded is not None:
+        return doc_words.coded
+    ids: dict[str, int] = {}
+    parts, docs, starts = [], [], [0]
+    for doc, words in doc_words.items():
+        parts.append(np.fromiter((ids.setdefault(w, len(ids) + 1) for w in words), dtype=np.uint64, count=len(words)))
+        docs.append(doc)
+        starts.append(starts[-1] + len(words))
+    coded = _Coded(docs, np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64),
+                   np.asarray(starts, dtype=np.int64), ["", *ids])
+    if isinstance(doc_words, DocWords):
+        doc_words.coded = coded
+    return coded
 
 
 @dataclass
 class _GramCounts:
-    """Per n-gram key: in how many documents it occurs and how often in all."""
+    """Per n-gram key (sorted): in how many documents it occurs and how often in all; and every n-gram's start
+    position, document and key."""
 
     keys: np.ndarray
     documents: np.ndarray
     count: np.ndarray
+    where: np.ndarray
+    doc_of: np.ndarray
+    key_of: np.ndarray
 
     def documents_of(self, keys: np.ndarray) -> np.ndarray:
         """Documents per key of ``keys`` (every one is among ``self.keys``)."""
         return self.documents[np.searchsorted(self.keys, keys)]
 
 
-def _count_grams(doc_words: Mapping[str, Sequence[str]], n: int, ids: dict[str, int]) -> _GramCounts:
-    """One pass over the documents: each n-gram key's document frequency and total count (numpy, no strings)."""
-    keys, counts = [], []
-    for words in doc_words.values():
-        k, c = np.unique(_gram_keys(words, n, ids), return_counts=True)
-        keys.append(k)
-        counts.append(c)
-    every = np.concatenate(keys) if keys else np.zeros(0, dtype=np.uint64)
-    uniq, where = np.unique(every, return_inverse=True)
-    total = np.bincount(where, weights=np.concatenate(counts) if counts else None, minlength=len(uniq))
-    return _GramCounts(uniq, np.bincount(where, minlength=len(uniq)), total.astype(np.int64))
+def _distinct_runs(*columns: np.ndarray) -> np.ndarray:
+    """For rows sorted by ``columns``: True where a row differs from the one before in any column."""
+    first = np.zeros(len(columns[0]), dtype=bool)
+    first[:1] = True
+    for column in columns:
+        first[1:] |= column[1:] != column[:-1]
+    return first
 
 
-def _grams_of(doc_words: Mapping[str, Sequence[str]], n: int) -> tuple[_GramCounts, dict[str, int]]:
-    """The n-gram counts of the documents and the word ids behind their keys (kept on a ``DocWords``)."""
+def _count_grams(coded: _Coded, n: int) -> _GramCounts:
+    """Each n-gram key's document frequency and total count, in numpy over all documents at once."""
+    where, doc_of = coded.positions(n)
+    key_of = coded.keys(where, n)
+    order = np.lexsort((doc_of, key_of))
+    keys, docs = key_of[order], doc_of[order]
+    new_key = _distinct_runs(keys)
+    starts = np.flatnonzero(new_key)
+    uniq = keys[starts]
+    count = np.diff(np.append(starts, len(keys))).astype(np.int64)
+    documents = np.add.reduceat(_distinct_runs(keys, docs).astype(np.int64), starts) if len(starts) else count
+    return _GramCounts(uniq, documents, count, where, doc_of, key_of)
+
+
+def _grams_of(doc_words: Mapping[str, Sequence[str]], n: int) -> tuple[_Coded, _GramCounts]:
+    """The word ids of the documents and their n-gram counts (kept on a ``DocWords``)."""
+    coded = _coded(doc_words)
     kept = doc_words.grams if isinstance(doc_words, DocWords) else {}
     if n not in kept:
-        ids: dict[str, int] = {}
-        kept[n] = (_count_grams(doc_words, n, ids), ids)
-    return kept[n]
+        kept[n] = _count_grams(coded, n)
+    return coded, kept[n]
 
 
 @stage("framing")
@@ -380,25 +426,26 @@ def shared_ngrams(doc_words: Mapping[str, Sequence[str]], n: int = 4, top: int |
     """Word n-grams (lowercase) that occur in more than one document: ngram, documents, count, most shared
     first; ``top`` keeps only the first ``top`` rows (a large corpus: only those n-grams are spelled out).
 
-    Counted by 64-bit keys of word ids first (two passes, bounded memory); the n-grams kept are then counted
-    again as words, so the numbers are exact."""
-    grams, ids = _grams_of(doc_words, n)
+    Counted by 64-bit keys of word ids first; the n-grams kept are then counted again by their word ids
+    themselves, so the numbers are exact (two n-grams never share a row, whatever their keys)."""
+    coded, grams = _grams_of(doc_words, n)
     shared = grams.documents > 1
     keys, docs, count = grams.keys[shared], grams.documents[shared], grams.count[shared]
     if top is not None and len(keys) > top:  # every key tied with the top-th (same documents and count) stays
         order = np.lexsort((-count, -docs))
         cut_docs, cut_count = docs[order[top - 1]], count[order[top - 1]]
         keys = keys[(docs > cut_docs) | ((docs == cut_docs) & (count >= cut_count))]
-    wanted = np.sort(keys)
-    seen: dict[tuple[str, ...], set[str]] = {}
-    counts: Counter[tuple[str, ...]] = Counter()
-    for doc, words in doc_words.items():
-        hits = np.flatnonzero(np.isin(_gram_keys(words, n, ids), wanted))
-        found = [tuple(words[i : i + n]) for i in hits]
-        counts.update(found)
-        for g in set(found):
-            seen.setdefault(g, set()).add(doc)
-    rows = [{"ngram": " ".join(g), "documents": len(d), "count": counts[g]} for g, d in seen.items() if len(d) > 1]
+    hit = np.flatnonzero(np.isin(grams.key_of, keys))
+    words = np.stack([coded.codes[grams.where[hit] + k] for k in range(n)], axis=1) if len(hit) else \
+        np.zeros((0, n), dtype=np.uint64)
+    ngrams, which = np.unique(words, axis=0, return_inverse=True)
+    which = which.reshape(-1)
+    order = np.lexsort((grams.doc_of[hit], which))
+    first = _distinct_runs(which[order], grams.doc_of[hit][order])
+    documents = np.bincount(which[order], weights=first, minlength=len(ngrams)).astype(np.int64)
+    counts = np.bincount(which, minlength=len(ngrams)).astype(np.int64)
+    rows = [{"ngram": " ".join(coded.vocabulary[c] for c in gram), "documents": int(d), "count": int(c)}
+            for gram, d, c in zip(ngrams.tolist(), documents, counts, strict=True) if d > 1]
     table = pd.DataFrame(rows, columns=["ngram", "documents", "count"])
     table = table.sort_values(["documents", "count", "ngram"], ascending=[False, False, True], ignore_index=True)
     return table if top is None else table.head(top)
@@ -406,20 +453,20 @@ def shared_ngrams(doc_words: Mapping[str, Sequence[str]], n: int = 4, top: int |
 
 @stage("framing")
 def formula_share(doc_words: Mapping[str, Sequence[str]], n: int = 4) -> pd.DataFrame:
-    """Per document: words covered by an n-gram shared with another document ("formula") versus its own.
-    n-grams are compared by 64-bit keys (two passes over the documents, bounded memory)."""
-    grams, ids = _grams_of(doc_words, n)
-    rows = []
-    for doc, words in doc_words.items():
-        keys = _gram_keys(words, n, ids)
-        starts = np.flatnonzero(grams.documents_of(keys) > 1)
-        edges = np.zeros(len(words) + 1, dtype=np.int64)
-        np.add.at(edges, starts, 1)
-        np.add.at(edges, starts + n, -1)
-        covered = np.cumsum(edges[:-1]) > 0  # inside at least one shared n-gram
-        rows.append({"doc_id": doc, "words": len(words), "formula_words": int(covered.sum()),
-                     "formula_share": round(float(covered.mean()) if len(words) else 0.0, 3)})
-    return pd.DataFrame(rows)
+    """Per document: words covered by an n-gram shared with another document ("formula") versus its own
+    (n-grams compared by 64-bit keys of word ids, every document at once)."""
+    coded, grams = _grams_of(doc_words, n)
+    starts = grams.where[grams.documents_of(grams.key_of) > 1]
+    edges = np.zeros(len(coded.codes) + 1, dtype=np.int64)
+    np.add.at(edges, starts, 1)
+    np.add.at(edges, starts + n, -1)  # a shared n-gram ends inside its own document
+    covered = np.cumsum(edges[:-1]) > 0  # inside at least one shared n-gram
+    lengths = np.diff(coded.starts)
+    doc_of = np.repeat(np.arange(len(coded.docs)), lengths)
+    inside = np.bincount(doc_of, weights=covered, minlength=len(coded.docs)).astype(np.int64)
+    return pd.DataFrame({"doc_id": coded.docs, "words": lengths.astype(int), "formula_words": inside.astype(int),
+                         "formula_share": [round(float(c / w) if w else 0.0, 3) for c, w in zip(inside, lengths,
+                                                                                                 strict=True)]})
 
 
 def pool_shares(share: pd.DataFrame, groups: Mapping[str, str]) -> pd.DataFrame:

@@ -190,3 +190,31 @@ def test_shared_ngrams_and_formula_share_count_the_ngrams_of_a_docwords_once(see
     assert len(counted) == 1
     for a, b in zip(expected, found, strict=True):
         pd.testing.assert_frame_equal(a, b)
+
+
+@pytest.mark.parametrize("n", [2, 3, 4])
+def test_shared_ngrams_and_formula_shares_equal_their_definition_on_the_seeds(seeds, n):
+    from collections import Counter
+
+    from corpus_utils import load_corpus
+
+    words = {doc: list(ws) for doc, ws in framing.DocWords(load_corpus(seeds)).items()}
+    grams = {doc: framing.word_ngrams(ws, n) for doc, ws in words.items()}
+    count = Counter(g for gs in grams.values() for g in gs)
+    documents = Counter(g for gs in grams.values() for g in set(gs))
+    expected = pd.DataFrame([{"ngram": " ".join(g), "documents": d, "count": count[g]}
+                             for g, d in documents.items() if d > 1], columns=["ngram", "documents", "count"])
+    expected = expected.sort_values(["documents", "count", "ngram"], ascending=[False, False, True], ignore_index=True)
+    pd.testing.assert_frame_equal(framing.shared_ngrams(words, n=n), expected)
+    share = framing.formula_share(words, n=n).set_index("doc_id")
+    for doc, ws in words.items():
+        inside = {i + k for i, g in enumerate(grams[doc]) if documents[g] > 1 for k in range(n)}
+        assert share.loc[doc, "words"] == len(ws) and share.loc[doc, "formula_words"] == len(inside), doc
+        assert share.loc[doc, "formula_share"] == round(len(inside) / len(ws), 3)
+
+
+def test_empty_and_short_documents_have_no_formula_words_and_end_no_ngram():
+    docs = {"x": "a b c d".split(), "empty": [], "short": ["a"], "y": "a b c d".split()}
+    share = framing.formula_share(docs, n=4).set_index("doc_id")
+    assert share["formula_words"].tolist() == [4, 0, 0, 4] and share.loc["empty", "formula_share"] == 0.0
+    assert framing.shared_ngrams(docs, n=4).to_dict("records") == [{"ngram": "a b c d", "documents": 2, "count": 2}]
