@@ -161,20 +161,36 @@ def local_map(func: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]
             window = list(itertools.islice(it, WINDOW))
 
 
-def _count(part: Iterable[Any], func: Callable[[Any], Iterable[str]]) -> list[Counter[str]]:
-    """The counts of one partition."""
+def _summarise(part: Iterable[Any], summarise: Callable[[list[Any]], Any]) -> list[Any]:
+    """The summary of one partition, as a one-item partition."""
+    return [summarise(list(part))]
+
+
+def reduce(summarise: Callable[[list[Any]], Any], combine: Callable[[Any, Any], Any], items: Sequence[Any]) -> Any:
+    """``summarise(items)``: on Dask, each partition summarised where it lies and the summaries combined
+    (``combine`` must be associative and commutative, e.g. adding counts); here, in one pass."""
+    if not on_dask() or not items:
+        return summarise(list(items))
+    import dask.bag as db
+
+    bag = db.from_sequence(list(items), partition_size=PARTITION).map_partitions(_summarise, summarise)
+    return bag.fold(combine).compute(scheduler=client())
+
+
+def _counts(items: list[Any], func: Callable[[Any], Iterable[str]]) -> Counter[str]:
+    """The counts of the keys ``func`` yields over ``items``."""
     total: Counter[str] = Counter()
-    for item in part:
+    for item in items:
         total.update(func(item))
-    return [total]
+    return total
 
 
 def count(func: Callable[[Any], Iterable[str]], items: Sequence[Any]) -> Counter[str]:
     """Sum over ``items`` of the counts of ``func(item)`` (the keys it yields): on Dask, counted per partition
     and reduced by addition; here, in one pass."""
-    if not on_dask():
-        return _count(items, func)[0]
-    import dask.bag as db
+    return reduce(partial(_counts, func=func), add, items)
 
-    bag = db.from_sequence(list(items), partition_size=PARTITION).map_partitions(_count, func)
-    return bag.fold(lambda a, b: a + b, initial=Counter()).compute(scheduler=client())
+
+def add(a: Any, b: Any) -> Any:
+    """a + b (a picklable reducer)."""
+    return a + b

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import caching, topic_metrics
+from . import caching, engine, topic_metrics
 from .profiling import stage
 from .progress import Progress
 
@@ -35,12 +35,69 @@ class Vocabulary:
     summary: pd.DataFrame
 
 
+@dataclass
+class TermCounts:
+    """Per term: the units it occurs in, its occurrences and the first unit it occurs in; and the units counted
+    (what a gensim Dictionary is built from; summed over partitions on Dask)."""
+
+    units: dict[str, int]
+    count: dict[str, int]
+    first: dict[str, int]
+    n_units: int
+
+    def __add__(self, other: TermCounts) -> TermCounts:
+        """The counts of both parts (units numbered across the corpus, so ``first`` is the smaller of the two)."""
+        units, count, first = dict(self.units), dict(self.count), dict(self.first)
+        for term, n in other.units.items():
+            units[term] = units.get(term, 0) + n
+            count[term] = count.get(term, 0) + other.count[term]
+            first[term] = min(first.get(term, other.first[term]), other.first[term])
+        return TermCounts(units, count, first, self.n_units + other.n_units)
+
+
+def _term_counts(numbered: list[tuple[int, Sequence[str]]]) -> TermCounts:
+    """The term counts of some units, each given with its number in the corpus."""
+    units: dict[str, int] = {}
+    count: dict[str, int] = {}
+    first: dict[str, int] = {}
+    for number, toks in numbered:
+        for term in toks:
+            count[term] = count.get(term, 0) + 1
+        for term in set(toks):
+            units[term] = units.get(term, 0) + 1
+            first.setdefault(term, number)
+    return TermCounts(units, count, first, len(numbered))
+
+
+def term_dictionary(unit_tokens: Sequence[Sequence[str]]) -> Any:
+    """The gensim Dictionary of the units: here gensim's own; on Dask, built from term counts summed over
+    partitions, with the same ids (a new term gets the next id in order of its first unit, then of its
+    spelling, as gensim gives them) and the same counts."""
+    from gensim.corpora import Dictionary
+
+    if not engine.on_dask():
+        return Dictionary(unit_tokens)
+    return dictionary_of(engine.reduce(_term_counts, engine.add, list(enumerate(unit_tokens))))
+
+
+def dictionary_of(counts: TermCounts) -> Any:
+    """The gensim Dictionary that term counts describe (ids as gensim would give them)."""
+    from gensim.corpora import Dictionary
+
+    dictionary = Dictionary()
+    order = sorted(counts.first, key=lambda term: (counts.first[term], term))
+    dictionary.token2id = {term: i for i, term in enumerate(order)}
+    dictionary.dfs = {i: counts.units[term] for i, term in enumerate(order)}
+    dictionary.cfs = {i: counts.count[term] for i, term in enumerate(order)}
+    dictionary.num_docs, dictionary.num_pos = counts.n_units, sum(counts.count.values())
+    dictionary.num_nnz = sum(counts.units.values())
+    return dictionary
+
+
 @stage("dictionary")
 def build_vocabulary(unit_tokens: Sequence[Sequence[str]], no_below: int = 2, no_above: float = 1.0) -> Vocabulary:
     """Dictionary and bag-of-words; drop terms in fewer than ``no_below`` units or more than ``no_above`` of them."""
-    from gensim.corpora import Dictionary
-
-    dictionary = Dictionary(unit_tokens)
+    dictionary = term_dictionary(unit_tokens)
     before = {dictionary[i]: (dictionary.dfs[i], dictionary.cfs[i]) for i in dictionary}
     n_units, n_tokens = len(unit_tokens), sum(len(u) for u in unit_tokens)
     dictionary.filter_extremes(no_below=no_below, no_above=no_above, keep_n=None)

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 import corpus_utils as cu
-from corpus_utils import actors, audit, engine, framing, tokens
+from corpus_utils import actors, audit, engine, framing, tokens, topics
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -51,7 +51,13 @@ def _stages(corpus) -> list:
     tok = tokens.tokenize_units(sections["text"], max_df=0.6)
     return [sections, cu.load_paragraphs(corpus), framing.frame_scores(sections), framing.function_scores(sections),
             actors.actor_mentions(sections), audit.kwic(sections), tok.tokens, tok.corpus_stopwords,
-            cu.load_metadata(corpus)]
+            cu.load_metadata(corpus), _dictionary_state(topics.build_vocabulary(tok.tokens, no_below=1))]
+
+
+def _dictionary_state(vocab) -> tuple:
+    """What a gensim Dictionary holds (ids, counts) and the bag-of-words built with it."""
+    d = vocab.dictionary
+    return d.token2id, d.dfs, d.cfs, d.num_docs, d.num_pos, d.num_nnz, vocab.bow
 
 
 def _fresh_stages(corpus, monkeypatch) -> list:

@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from corpus_utils import caching, ldavis, topic_metrics, topics
+import corpus_utils as cu
+from corpus_utils import caching, ldavis, tokens, topic_metrics, topics
 
 from .browser import offline_page
 from .conftest import committed_topic_count
@@ -209,3 +210,22 @@ def test_topic_labels_are_read_once_per_topic_from_the_term_table():
     terms = pd.DataFrame({"topic": [2, 1, 2, 1], "rank": [1, 1, 2, 2], "label": ["B", "A", "B", "A"]})
     assert topics.topic_labels_of(terms) == {1: "A", 2: "B"}
     assert topics.topic_column_names({1: "A", 2: "B"}) == {"topic_1": "1: A", "topic_2": "2: B"}
+
+
+def _same_dictionary(a, b) -> None:
+    assert a.token2id == b.token2id and a.dfs == b.dfs and a.cfs == b.cfs
+    assert (a.num_docs, a.num_pos, a.num_nnz) == (b.num_docs, b.num_pos, b.num_nnz)
+
+
+def test_term_counts_summed_over_parts_give_gensims_dictionary_with_its_ids(seeds):
+    from gensim.corpora import Dictionary
+
+    units = tokens.tokenize_units(cu.load_paragraphs(seeds)["text"], max_df=1.0).tokens
+    units = [*units, [], ["zz", "aa", "aa"], ["aa", "mm"]]  # an empty unit; new terms that tie in their first unit
+    numbered = list(enumerate(units))
+    for size in (1, 7, len(units)):
+        parts = [topics._term_counts(numbered[i : i + size]) for i in range(0, len(units), size)]
+        total = parts[0]
+        for part in reversed(parts[1:]):  # any order: the sum is the same
+            total = total + part
+        _same_dictionary(topics.dictionary_of(total), Dictionary(units))
