@@ -339,10 +339,13 @@ class _Coded:
     starts: np.ndarray  # int64: document d's words are codes[starts[d] : starts[d + 1]]
     vocabulary: list[str]  # id -> word (id 0 unused)
 
+    def owners(self) -> np.ndarray:
+        """The document (its number) of every word."""
+        return np.repeat(np.arange(len(self.docs), dtype=np.int64), np.diff(self.starts))
+
     def positions(self, n: int) -> tuple[np.ndarray, np.ndarray]:
         """(start position, document) of every word n-gram that lies within one document."""
-        lengths = np.diff(self.starts)
-        doc_of = np.repeat(np.arange(len(self.docs), dtype=np.int64), lengths)
+        doc_of = self.owners()
         where = np.flatnonzero(np.arange(len(self.codes)) + n <= self.starts[1:][doc_of]) if len(doc_of) else doc_of
         return where, doc_of[where]
 
@@ -462,8 +465,7 @@ def formula_share(doc_words: Mapping[str, Sequence[str]], n: int = 4) -> pd.Data
     np.add.at(edges, starts + n, -1)  # a shared n-gram ends inside its own document
     covered = np.cumsum(edges[:-1]) > 0  # inside at least one shared n-gram
     lengths = np.diff(coded.starts)
-    doc_of = np.repeat(np.arange(len(coded.docs)), lengths)
-    inside = np.bincount(doc_of, weights=covered, minlength=len(coded.docs)).astype(np.int64)
+    inside = np.bincount(coded.owners(), weights=covered, minlength=len(coded.docs)).astype(np.int64)
     return pd.DataFrame({"doc_id": coded.docs, "words": lengths.astype(int), "formula_words": inside.astype(int),
                          "formula_share": [round(float(c / w) if w else 0.0, 3) for c, w in zip(inside, lengths,
                                                                                                  strict=True)]})

@@ -318,7 +318,12 @@ def _kept(path: str | Path, state: tuple[object, ...] | None) -> Parsed | None:
     if state in _PARSED:
         return _PARSED[state]
     entry = _disk_entry(path, state)
-    found = caching.read_pickled(*entry) if entry is not None else None
+    return _from_disk(state, entry) if entry is not None else None
+
+
+def _from_disk(state: tuple[object, ...], entry: tuple[Path, str]) -> Parsed | None:
+    """The parsed corpus in the disk entry (path, key) if it is there and checks, then also kept in memory."""
+    found = caching.read_pickled(*entry)
     if isinstance(found, Parsed):
         _remember(state, found)
         return found
@@ -337,14 +342,13 @@ def parsed_corpus(path: str | Path) -> Parsed:
     corpus while its files are unchanged, and on disk with ``keep_parsed_in``), without warnings: the loaders
     replay those."""
     state = _corpus_state(path)
-    if (found := _kept(path, state)) is not None:
-        return found
-    entry = _disk_entry(path, state) if state is not None else None
-    if entry is None:
+    if state is not None and state in _PARSED:
+        return _PARSED[state]
+    if state is None or (entry := _disk_entry(path, state)) is None:
         found = _parse(path)
     else:
         with caching.entry_lock(entry[0]):  # a notebook side by side waits for this parse, then reads it
-            found = _kept(path, state)
+            found = _from_disk(state, entry)
             if found is None:
                 found = _parse(path)
                 try:
