@@ -245,38 +245,135 @@ def keyness(target: Mapping[str, int], reference: Mapping[str, int]) -> pd.DataF
     return table.sort_values(["g2", "term"], ascending=[False, True], ignore_index=True)
 
 
+@dataclass
+class GroupTerms:
+    """Per group: how often each term occurs in the group's units, and the group's size in tokens (a unit
+    without tokens counts 1, as in Gries' DP); summed over partitions on Dask."""
+
+    counts: dict[Any, dict[str, int]]
+    sizes: dict[Any, int]
+
+    def __add__(self, other: GroupTerms) -> GroupTerms:
+        """The counts of both parts (exact: integers)."""
+        counts = {g: dict(c) for g, c in self.counts.items()}
+        for g, c in other.counts.items():
+            counts[g] = _add_counts(counts.get(g, {}), c)
+        sizes = dict(self.sizes)
+        for g, n in other.sizes.items():
+            sizes[g] = sizes.get(g, 0) + n
+        return GroupTerms(counts, sizes)
+
+
+@dataclass
+class Dispersion:
+    """Per group and term, the integer sums Gries' DP is made of (see ``_dispersion``): ``gap`` = sum over
+    the group's units holding the term of |c S - s T|, ``share`` = sum of those units' sizes s."""
+
+    gap: dict[Any, dict[str, int]]
+    share: dict[Any, dict[str, int]]
+
+    def __add__(self, other: Dispersion) -> Dispersion:
+        """The sums of both parts (exact: integers)."""
+        gap = {g: dict(c) for g, c in self.gap.items()}
+        share = {g: dict(c) for g, c in self.share.items()}
+        for g in other.gap:
+            gap[g] = _add_counts(gap.get(g, {}), other.gap[g])
+            share[g] = _add_counts(share.get(g, {}), other.share[g])
+        return Dispersion(gap, share)
+
+
+def _add_counts(a: dict[str, int], b: Mapping[str, int]) -> dict[str, int]:
+    """a + b, key by key (zeros kept, unlike Counter's +); ``a`` is updated."""
+    for key, n in b.items():
+        a[key] = a.get(key, 0) + n
+    return a
+
+
+def _cells(units: list[tuple[Any, Sequence[str]]]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """The non-zero (unit, term) cells of some (group, tokens) units: the terms, and per cell its unit, its
+    term's index and its count."""
+    index: dict[str, int] = {}
+    ids = np.fromiter((index.setdefault(t, len(index)) for _, toks in units for t in toks), dtype=np.int64)
+    lengths = np.fromiter((len(toks) for _, toks in units), dtype=np.int64, count=len(units))
+    keys = np.repeat(np.arange(len(units), dtype=np.int64), lengths) * max(len(index), 1) + ids
+    cells, counts = np.unique(keys, return_counts=True)
+    return list(index), cells // max(len(index), 1), cells % max(len(index), 1), counts.astype(np.int64)
+
+
+def _group_terms(units: list[tuple[Any, Sequence[str]]]) -> GroupTerms:
+    """The term counts and sizes of each group in some (group, tokens) units."""
+    terms, unit, term, count = _cells(units)
+    codes, names = stats.group_codes([g for g, _ in units])
+    counts: dict[Any, dict[str, int]] = {}
+    for code, name in enumerate(names):
+        mine = codes[unit] == code
+        found, inverse = np.unique(term[mine], return_inverse=True)
+        sums = np.zeros(len(found), dtype=np.int64)
+        np.add.at(sums, inverse, count[mine])
+        counts[name] = {terms[i]: int(n) for i, n in zip(found, sums, strict=True)}
+    sizes = np.zeros(len(names), dtype=np.int64)
+    np.add.at(sizes, codes, [max(len(toks), 1) for _, toks in units])
+    return GroupTerms(counts, {name: int(n) for name, n in zip(names, sizes, strict=True)})
+
+
+def _dispersion(units: list[tuple[Any, Sequence[str]]], totals: GroupTerms) -> Dispersion:
+    """The integer sums of Gries' DP in some units, given each group's totals (``totals``). For a term with
+    T occurrences in a group of size S, a unit of size s holding it c times adds |c/T - s/S| to the sum over
+    parts; times T S that is the integer |c S - s T|, so partial sums add up exactly in any order."""
+    terms, unit, term, count = _cells(units)
+    codes, names = stats.group_codes([g for g, _ in units])
+    size = np.fromiter((max(len(toks), 1) for _, toks in units), dtype=np.int64, count=len(units))
+    gap: dict[Any, dict[str, int]] = {}
+    share: dict[Any, dict[str, int]] = {}
+    for code, name in enumerate(names):
+        mine = codes[unit] == code
+        found, inverse = np.unique(term[mine], return_inverse=True)
+        group_total = totals.counts[name]
+        t = np.array([group_total[terms[i]] for i in found], dtype=np.int64)[inverse]
+        s = size[unit[mine]]
+        sums = np.zeros((2, len(found)), dtype=np.int64)
+        np.add.at(sums[0], inverse, np.abs(count[mine] * totals.sizes[name] - s * t))
+        np.add.at(sums[1], inverse, s)
+        gap[name] = {terms[i]: int(n) for i, n in zip(found, sums[0], strict=True)}
+        share[name] = {terms[i]: int(n) for i, n in zip(found, sums[1], strict=True)}
+    return Dispersion(gap, share)
+
+
+def _dp(total: int, size: int, gap: int, share: int) -> float:
+    """Gries' DP of a term from its integer sums: 0.5 (gap / (T S) + (S - share) / S); the units without the
+    term add their whole expected share (S - share) / S."""
+    return 0.5 * (gap + (size - share) * total) / (total * size)
+
+
 @stage("framing")
 def group_keyness(unit_tokens: Sequence[Sequence[str]], groups: Sequence[str]) -> pd.DataFrame:
     """Keyness of each group (article) against all other units, with Benjamini-Hochberg q-values within each
     group's table and Gries' DP of each term over the group's own units (near 1: one section carries it).
+    Counted in two passes of integer sums (the groups' term counts, then DP's sums given them), per
+    partition on Dask and added up: the same table at any partitioning.
 
     Returns doc_id, term, freq_target, freq_reference, g2, log_ratio, p_value, q_value, dp (one row per term
     per group; empty when there is only one group).
     """
-    from scipy import sparse
-
     columns = ["doc_id", "term", "freq_target", "freq_reference", "g2", "log_ratio", "p_value", "q_value", "dp"]
-    groups = np.asarray(list(groups), dtype=object)
-    names = list(dict.fromkeys(groups))
+    units = list(zip(list(groups), unit_tokens, strict=True))
+    names = list(dict.fromkeys(g for g, _ in units))
     if len(names) < 2:
         return pd.DataFrame(columns=columns)
-    terms = sorted({t for toks in unit_tokens for t in toks})
-    index = {t: i for i, t in enumerate(terms)}
-    cells = [(u, index[t], c) for u, toks in enumerate(unit_tokens) for t, c in Counter(toks).items()]
-    rows, cols, vals = (np.array(x, dtype=np.int64) for x in zip(*cells, strict=True)) if cells else ([], [], [])
-    counts = sparse.csr_matrix((vals, (rows, cols)), shape=(len(unit_tokens), len(terms)))  # units x terms
-    total = np.asarray(counts.sum(axis=0)).ravel()
+    totals = engine.reduce(_group_terms, engine.add, units)
+    spread = engine.reduce(partial(_dispersion, totals=totals), engine.add, units)
+    everywhere = _add_counts({}, totals.counts[names[0]])
+    for name in names[1:]:
+        _add_counts(everywhere, totals.counts[name])
     tables = []
     for name in names:
-        inside = np.flatnonzero(groups == name)
-        part = counts[inside]
-        in_group = np.asarray(part.sum(axis=0)).ravel()
-        table = keyness({terms[i]: int(in_group[i]) for i in np.flatnonzero(in_group)},
-                        {terms[i]: int(total[i] - in_group[i]) for i in np.flatnonzero(total - in_group)})
+        own = totals.counts[name]
+        table = keyness({t: n for t, n in own.items() if n}, {t: n - own.get(t, 0) for t, n in everywhere.items()
+                                                               if n - own.get(t, 0)})
         table = table.assign(doc_id=name)
         table["q_value"] = stats.benjamini_hochberg(table["p_value"])
-        order = np.array([index[t] for t in table["term"]], dtype=np.int64)
-        table["dp"] = stats.dispersion_dp(part[:, order].T, [max(len(unit_tokens[j]), 1) for j in inside])
+        gap, share, size = spread.gap[name], spread.share[name], totals.sizes[name]
+        table["dp"] = [_dp(own[t], size, gap[t], share[t]) if own.get(t) else math.nan for t in table["term"]]
         tables.append(table)
     return pd.concat(tables, ignore_index=True)[columns]
 

@@ -51,7 +51,8 @@ def _stages(corpus) -> list:
     tok = tokens.tokenize_units(sections["text"], max_df=0.6)
     return [sections, cu.load_paragraphs(corpus), framing.frame_scores(sections), framing.function_scores(sections),
             actors.actor_mentions(sections), audit.kwic(sections), tok.tokens, tok.corpus_stopwords,
-            cu.load_metadata(corpus), _dictionary_state(topics.build_vocabulary(tok.tokens, no_below=1))]
+            cu.load_metadata(corpus), _dictionary_state(topics.build_vocabulary(tok.tokens, no_below=1)),
+            framing.group_keyness(tok.tokens, sections["doc_id"])]
 
 
 def _dictionary_state(vocab) -> tuple:
@@ -122,6 +123,7 @@ def test_the_per_document_stages_on_dask_equal_the_in_process_ones(on_cluster, m
     with monkeypatch.context() as local:
         local.setenv("ENGINE", "local")
         expected = _stages(ROOT / "seeds")
+    monkeypatch.setattr(engine, "PARTITION", 7)  # several partitions of the seeds' sections: reductions combine
     with Client(on_cluster.scheduler_address) as watcher, get_task_stream(watcher) as stream:
         found = _stages(ROOT / "seeds")
     for a, b in zip(expected, found, strict=True):

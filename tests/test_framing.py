@@ -218,3 +218,54 @@ def test_empty_and_short_documents_have_no_formula_words_and_end_no_ngram():
     share = framing.formula_share(docs, n=4).set_index("doc_id")
     assert share["formula_words"].tolist() == [4, 0, 0, 4] and share.loc["empty", "formula_share"] == 0.0
     assert framing.shared_ngrams(docs, n=4).to_dict("records") == [{"ngram": "a b c d", "documents": 2, "count": 2}]
+
+
+def _random_units(seed: int, n: int = 600) -> tuple[list[list[str]], list[str]]:
+    """Units of 0-30 words from 150 terms, each in one of three groups (an empty unit among them)."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    words = [f"w{i}" for i in range(150)]
+    units = [[str(w) for w in rng.choice(words, size=rng.integers(0, 30))] for _ in range(n)]
+    return units, [str(g) for g in rng.choice(["a", "b", "c"], size=n)]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_group_keyness_dp_equals_gries_definition_over_each_groups_units(seed):
+    import numpy as np
+
+    from corpus_utils import stats
+
+    units, groups = _random_units(seed)
+    table = framing.group_keyness(units, groups)
+    for name in ["a", "b", "c"]:
+        own = [u for u, g in zip(units, groups, strict=True) if g == name]
+        rows = table[table["doc_id"] == name]
+        counts = np.array([[u.count(t) for u in own] for t in rows["term"]])  # terms x the group's units
+        expected = stats.dispersion_dp(counts, [max(len(u), 1) for u in own])
+        np.testing.assert_allclose(rows["dp"].to_numpy(dtype=float), expected, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_group_keyness_counts_added_over_partitions_equal_the_counts_in_one_pass(seed):
+    units, groups = _random_units(seed)
+    pairs = list(zip(groups, units, strict=True))
+    parts = [pairs[i : i + 37] for i in range(0, len(pairs), 37)]  # some parts lack a group
+    whole = framing._group_terms(pairs)
+    added = framing._group_terms(parts[0])
+    for part in parts[1:]:
+        added = added + framing._group_terms(part)
+    assert added == whole
+    spread = framing._dispersion(parts[-1], whole)
+    for part in reversed(parts[:-1]):
+        spread = framing._dispersion(part, whole) + spread
+    assert spread == framing._dispersion(pairs, whole)
+
+
+def test_group_keyness_reference_counts_are_the_other_groups_totals():
+    units, groups = _random_units(3)
+    table = framing.group_keyness(units, groups).set_index(["doc_id", "term"])
+    for name, term in [("a", "w1"), ("b", "w7"), ("c", "w149")]:
+        inside = sum(u.count(term) for u, g in zip(units, groups, strict=True) if g == name)
+        outside = sum(u.count(term) for u, g in zip(units, groups, strict=True) if g != name)
+        assert table.loc[(name, term), ["freq_target", "freq_reference"]].tolist() == [inside, outside]
