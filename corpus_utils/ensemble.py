@@ -3,9 +3,11 @@ each topic recurs, keyword-seeded priors (keyATM-style) and a collapsed Gibbs re
 
 from __future__ import annotations
 
+import itertools
+import math
 import os
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -119,28 +121,67 @@ def bow_arrays(bow: Sequence[Sequence[tuple[int, int]]]) -> tuple[np.ndarray, np
     return rows, cols, counts
 
 
-def fold_in(phi: np.ndarray, bow: Sequence[Sequence[tuple[int, int]]], alpha: float, tol: float = 1e-9,
-            max_iter: int = 2000) -> np.ndarray:
-    """Topic proportions of each unit under fixed topics ``phi``: the MAP estimate with a Dirichlet(1 + alpha)
-    prior, by EM from the uniform start. The objective is concave, so the answer has no seed."""
+FOLD_BATCH = 20_000  # units per batch of the fold-in: its arrays grow with a batch, not with the corpus
+
+
+def _batches(bow: Iterable[Sequence[tuple[int, int]]], size: int) -> Iterator[list[Sequence[tuple[int, int]]]]:
+    """The units of a bag-of-words read in order, ``size`` at a time (a bag-of-words on disk is streamed)."""
+    it = iter(bow)
+    while batch := list(itertools.islice(it, size)):
+        yield batch
+
+
+def _fold_steps(phi: np.ndarray, docs: Sequence[Sequence[tuple[int, int]]], theta: np.ndarray, alpha: float,
+                steps: int, tol: float | None) -> tuple[np.ndarray, int, float]:
+    """Up to ``steps`` EM updates of some units' proportions (stopping at the first whose largest change is
+    under ``tol``, unless ``tol`` is None): the new proportions, the updates made and the last largest change.
+    Each unit's update reads only its own row, so a unit gets the same numbers in any batch."""
     from scipy.sparse import csr_matrix
 
-    rows, cols, counts = bow_arrays(bow)
-    n, k = len(bow), phi.shape[0]
-    theta = np.full((n, k), 1.0 / k)
-    if not len(rows):
-        return theta
+    rows, cols, counts = bow_arrays(docs)
     word_topic = phi[:, cols].T  # non-zero cells x topics
-    collect = csr_matrix((np.ones(len(rows)), (rows, np.arange(len(rows)))), shape=(n, len(rows)))
-    for _ in range(max_iter):
+    collect = csr_matrix((np.ones(len(rows)), (rows, np.arange(len(rows)))), shape=(len(docs), len(rows)))
+    made, change = 0, math.inf
+    while made < steps:
         weighted = theta[rows] * word_topic
         resp = weighted / weighted.sum(axis=1, keepdims=True) * counts[:, None]
         new = np.asarray(collect @ resp) + alpha
         new /= new.sum(axis=1, keepdims=True)
-        done = np.abs(new - theta).max() < tol
-        theta = new
-        if done:
+        change = float(np.abs(new - theta).max())
+        theta, made = new, made + 1
+        if tol is not None and change < tol:
             break
+    return theta, made, change
+
+
+def fold_in(phi: np.ndarray, bow: Sequence[Sequence[tuple[int, int]]], alpha: float, tol: float = 1e-9,
+            max_iter: int = 2000, batch: int = FOLD_BATCH) -> np.ndarray:
+    """Topic proportions of each unit under fixed topics ``phi``: the MAP estimate with a Dirichlet(1 + alpha)
+    prior, by EM from the uniform start, stopped at the first update that changes no unit by ``tol`` or
+    more. The objective is concave, so the answer has no seed.
+
+    The units are read ``batch`` at a time (a bag-of-words on disk streams): each batch runs to its own
+    convergence, then the batches that stopped earlier are taken on to the update where all of them have
+    converged, as if all units had been updated together: the same numbers, bit for bit, at any ``batch``."""
+    n, k = len(bow), phi.shape[0]
+    theta = np.full((n, k), 1.0 / k)
+    starts = list(range(0, n, batch))
+    made, change, cells = [0] * len(starts), [math.inf] * len(starts), 0
+    for b, docs in enumerate(_batches(bow, batch)):
+        cells += sum(len(doc) for doc in docs)
+        rows = slice(starts[b], starts[b] + len(docs))
+        theta[rows], made[b], change[b] = _fold_steps(phi, docs, theta[rows], alpha, max_iter, tol)
+    if not cells:  # nothing to fit: every unit keeps the uniform start
+        return np.full((n, k), 1.0 / k)
+    target = max(made, default=0)
+    while any(m < target for m in made) or (target < max_iter and max(change, default=0.0) >= tol):
+        if all(m == target for m in made):
+            target += 1  # a batch that had converged moved again at the common update: one more for all
+        for b, docs in enumerate(_batches(bow, batch)):
+            if made[b] < target:
+                rows = slice(starts[b], starts[b] + len(docs))
+                theta[rows], steps, change[b] = _fold_steps(phi, docs, theta[rows], alpha, target - made[b], None)
+                made[b] += steps
     return theta
 
 
@@ -260,7 +301,7 @@ _CODE = ("ensemble", "topics", "topic_metrics")  # the code the cached results b
 
 def _key(vocab: Vocabulary, **parts: Any) -> str:
     """Cache key of a computation on ``vocab``: its bags of words and terms, ``parts``, the code, gensim/tomotopy."""
-    return caching.cache_key(_CODE, ("gensim", "tomotopy"), bow=vocab.bow,
+    return caching.cache_key(_CODE, ("gensim", "tomotopy"), bow=topics.bow_digest(vocab.bow),
                              terms=[vocab.dictionary[i] for i in range(len(vocab.dictionary))], **parts)
 
 
@@ -340,8 +381,8 @@ def compare_models(models: Mapping[str, tuple[str, Vocabulary, int, dict[str, An
     reference = [list(u) for u in reference]
     key = caching.cache_key(_CODE, ("gensim", "tomotopy"), seeds=list(seeds), topn=topn, reference=reference,
                             names=names, frames=list(frames) if frames is not None else None,
-                            models={n: (e, v.bow, sorted(v.dictionary.token2id), k, caching.jsonable(s))
-                                    for n, (e, v, k, s) in models.items()})
+                            models={n: (e, topics.bow_digest(v.bow), sorted(v.dictionary.token2id), k,
+                                        caching.jsonable(s)) for n, (e, v, k, s) in models.items()})
 
     def compute() -> pd.DataFrame:
         ref_dict = Dictionary(reference)

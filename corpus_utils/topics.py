@@ -4,7 +4,13 @@ and the tables that describe topics (terms by relevance and FREX, representative
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+import hashlib
+import itertools
+import json
+import shutil
+import tempfile
+import weakref
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
@@ -25,12 +31,49 @@ UPDATES_PER_PASS = 50
 CRITERIA = ("c_v", "c_npmi", "stability", "exclusivity")
 _CODE = ("topics", "topic_metrics")  # the code every key below depends on
 
+BOW_MAX_CELLS = 20_000_000  # non-zero cells a bag-of-words keeps in memory (~64 bytes each); more: on disk
+
+
+class DiskBow(Sequence[list[tuple[int, int]]]):
+    """A bag-of-words kept on disk in Matrix Market format (gensim's ``MmCorpus``, with its index), read a unit
+    at a time: the same units and integer counts as the list it replaces. Written once into a temporary
+    folder (``folder``: where; default the system's), removed when the object goes; pickled as a plain list."""
+
+    def __init__(self, docs: Iterable[Sequence[tuple[int, int]]], num_terms: int, folder: str | Path | None = None
+                 ) -> None:
+        from gensim.corpora import MmCorpus
+
+        self._dir = tempfile.mkdtemp(prefix="bow-", dir=folder)
+        self._cleanup = weakref.finalize(self, shutil.rmtree, self._dir, ignore_errors=True)
+        path = str(Path(self._dir) / "bow.mm")
+        MmCorpus.serialize(path, docs, id2word={i: str(i) for i in range(num_terms)})
+        self._corpus = MmCorpus(path)
+
+    def __len__(self) -> int:
+        return len(self._corpus)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if not -len(self) <= i < len(self):
+            raise IndexError(f"unit {i} of a bag-of-words of {len(self)} units")
+        return [(int(t), int(c)) for t, c in self._corpus[i % len(self)]]
+
+    def __iter__(self) -> Iterator[list[tuple[int, int]]]:
+        for doc in self._corpus:
+            yield [(int(t), int(c)) for t, c in doc]
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return list, (list(self),)
+
+
 @dataclass
 class Vocabulary:
-    """A gensim Dictionary and bag-of-words corpus, with what filtering removed."""
+    """A gensim Dictionary and bag-of-words corpus (a list, or ``DiskBow`` when large), with what filtering
+    removed."""
 
     dictionary: Any
-    bow: list[list[tuple[int, int]]]
+    bow: Sequence[list[tuple[int, int]]]
     removed: pd.DataFrame
     summary: pd.DataFrame
 
@@ -94,9 +137,35 @@ def dictionary_of(counts: TermCounts) -> Any:
     return dictionary
 
 
+def bow_digest(bow: Iterable[Sequence[tuple[int, int]]]) -> str:
+    """sha256 of a bag-of-words' units (what a cache key records of it): the same in memory and on disk."""
+    digest = hashlib.sha256()
+    for doc in bow:
+        digest.update(json.dumps(doc).encode("ascii") + b"\n")
+    return digest.hexdigest()
+
+
+def bag_of_words(dictionary: Any, unit_tokens: Iterable[Sequence[str]], max_cells: int = BOW_MAX_CELLS,
+                 folder: str | Path | None = None) -> Sequence[list[tuple[int, int]]]:
+    """Each unit's bag-of-words under ``dictionary``: a list while it holds at most ``max_cells`` non-zero
+    cells, else the rest streamed to a ``DiskBow`` (the units built so far first)."""
+    bow: list[list[tuple[int, int]]] = []
+    cells = 0
+    units = iter(unit_tokens)
+    for toks in units:
+        bow.append(dictionary.doc2bow(list(toks)))
+        cells += len(bow[-1])
+        if cells > max_cells:
+            rest = (dictionary.doc2bow(list(t)) for t in units)
+            return DiskBow(itertools.chain(bow, rest), len(dictionary), folder)
+    return bow
+
+
 @stage("dictionary")
-def build_vocabulary(unit_tokens: Sequence[Sequence[str]], no_below: int = 2, no_above: float = 1.0) -> Vocabulary:
-    """Dictionary and bag-of-words; drop terms in fewer than ``no_below`` units or more than ``no_above`` of them."""
+def build_vocabulary(unit_tokens: Sequence[Sequence[str]], no_below: int = 2, no_above: float = 1.0,
+                     max_cells: int = BOW_MAX_CELLS) -> Vocabulary:
+    """Dictionary and bag-of-words; drop terms in fewer than ``no_below`` units or more than ``no_above`` of
+    them. A bag-of-words of more than ``max_cells`` non-zero cells is kept on disk (``DiskBow``)."""
     dictionary = term_dictionary(unit_tokens)
     before = {dictionary[i]: (dictionary.dfs[i], dictionary.cfs[i]) for i in dictionary}
     n_units, n_tokens = len(unit_tokens), sum(len(u) for u in unit_tokens)
@@ -105,7 +174,7 @@ def build_vocabulary(unit_tokens: Sequence[Sequence[str]], no_below: int = 2, no
     removed = pd.DataFrame(
         [(t, df, cf) for t, (df, cf) in before.items() if t not in kept], columns=["term", "units", "count"]
     ).sort_values(["count", "term"], ascending=[False, True], ignore_index=True)
-    bow = [dictionary.doc2bow(list(u)) for u in unit_tokens]
+    bow = bag_of_words(dictionary, unit_tokens, max_cells)
     kept_tokens = sum(c for doc in bow for _, c in doc)
     summary = pd.DataFrame({
         "": ["terms (types)", "tokens"],
@@ -234,8 +303,8 @@ def k_sweep(vocabs: Mapping[str, Vocabulary], ks: Sequence[int], seeds: Sequence
                    for name, v in vocabs.items()}
     settings = {n: {**LDA_DEFAULTS, "chunksize": lda_chunksize(len(v.bow)), **unit_params[n]}
                 for n, v in vocabs.items()}
-    key = caching.cache_key(_CODE, bow={n: v.bow for n, v in vocabs.items()}, reference=reference, ks=list(ks),
-                            seeds=list(seeds), topn=topn, params=settings,
+    key = caching.cache_key(_CODE, bow={n: bow_digest(v.bow) for n, v in vocabs.items()}, reference=reference,
+                            ks=list(ks), seeds=list(seeds), topn=topn, params=settings,
                             vocab={n: sorted(v.dictionary.token2id) for n, v in vocabs.items()})
     n_runs = len(ks) * len(seeds) * len(vocabs)
     n_units = "+".join(str(len(v.bow)) for v in vocabs.values())

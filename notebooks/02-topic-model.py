@@ -63,6 +63,7 @@ SWEEP_BUDGET = 2500  # sweep passes: 20 up to 125 units, then SWEEP_BUDGET / uni
 FINAL_BUDGET = 20000  # the same rule for the ensemble
 FIT_MAX_UNITS = 5000  # a larger corpus fits the ensemble's runs on a seeded sample of this size (every unit
 # still gets its proportions under the consensus topics)
+BOW_MAX_CELLS = 20_000_000  # a bag-of-words with more non-zero cells is kept on disk (gensim's MmCorpus)
 REUSE = True  # reuse the keyed tables in results/ when their inputs match (False: refit everything)
 TOPIC_LABELS = {  # anchor term -> label: a label goes to the topic whose top terms rank its anchor highest
     "joint": "Joint regional institutions and cross-border measures",
@@ -119,7 +120,8 @@ section_tok = tokens.tokenize_units(sections["text"], max_df=MAX_DF, cache_dir=C
 paragraph_tok = tokens.tokenize_units(paragraphs["text"], max_df=MAX_DF,
                                       drop_terms=section_tok.corpus_stopwords["term"], cache_dir=CACHE_DIR)
 units = {"sections": (sections, section_tok), "paragraphs": (paragraphs, paragraph_tok)}
-vocabs = {name: topics.build_vocabulary(tok.tokens, no_below=NO_BELOW) for name, (_, tok) in units.items()}
+vocabs = {name: topics.build_vocabulary(tok.tokens, no_below=NO_BELOW, max_cells=BOW_MAX_CELLS)
+          for name, (_, tok) in units.items()}
 KS = topics.k_range(K_MIN, K_MAX, n_units=len(sections))  # at least 4 sections per topic
 pd.concat({name: v.summary for name, v in vocabs.items()}, axis=1)
 
@@ -211,7 +213,9 @@ if SEEDS_RUN:  # the prose describes the seed corpus: fail loudly if the evidenc
 # On a corpus of more than `FIT_MAX_UNITS` units every run is fitted on the same seeded sample of that many
 # units (the whole vocabulary), so the fits cost the same at any size; every unit still gets its proportions
 # under the consensus topics, and what rests on the runs (their own proportions, the other consensuses)
-# uses the sampled units.
+# uses the sampled units. A bag-of-words of more than `BOW_MAX_CELLS` non-zero cells is kept on disk
+# (gensim's `MmCorpus`) and streamed through the fold-in, `ensemble.FOLD_BATCH` units at a time, with the
+# same numbers as in memory.
 
 # %%
 unit_table, unit_tok = units[UNIT]
@@ -315,7 +319,8 @@ HTML(ldavis.fragment(vis))
 # sweep's), and measures their coherence on as many paragraphs: the comparison is about methods, not the corpus
 chosen_units = topics.sample_indices(len(vocab.bow), SWEEP_MAX_UNITS, SEED)
 section_units = topics.sample_indices(len(all_section_tok.tokens), SWEEP_MAX_UNITS, SEED)
-all_vocab = topics.subset(topics.build_vocabulary(all_section_tok.tokens, no_below=NO_BELOW), section_units)
+all_vocab = topics.subset(
+    topics.build_vocabulary(all_section_tok.tokens, no_below=NO_BELOW, max_cells=BOW_MAX_CELLS), section_units)
 n_frames = len(frame_words)
 eta, seeded_names, found = ensemble.seeded_prior(all_vocab, frame_words, SEEDED_EXTRA, 1 / (n_frames + SEEDED_EXTRA),
                                                  SEEDED_BOOST)

@@ -163,3 +163,44 @@ def test_consensus_proportions_follow_the_prevalence_order_of_the_topics():
     lengths = np.array([sum(c for _, c in doc) for doc in vocab.bow])
     shares = (ens.theta * lengths[:, None]).sum(axis=0)
     assert shares[0] >= shares[1]  # the largest topic first
+
+
+def _random_bow(seed: int, n: int = 300, terms: int = 40) -> tuple[np.ndarray, list[list[tuple[int, int]]]]:
+    """Five random topics and ``n`` units of 0-7 distinct terms (some empty)."""
+    rng = np.random.default_rng(seed)
+    phi = rng.dirichlet(np.full(terms, 0.3), size=5)
+    bow = [sorted({int(t): int(rng.integers(1, 4)) for t in rng.choice(terms, size=rng.integers(0, 8))}.items())
+           for _ in range(n)]
+    return phi, bow
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.parametrize("batch", [1, 7, 64])
+def test_fold_in_in_batches_gives_the_numbers_of_one_batch_bit_for_bit(seed, batch):
+    phi, bow = _random_bow(seed)
+    whole = ensemble.fold_in(phi, bow, 0.2, batch=len(bow))
+    assert np.array_equal(ensemble.fold_in(phi, bow, 0.2, batch=batch), whole)
+
+
+@pytest.mark.parametrize("batch", [1, 7])
+def test_fold_in_in_batches_stops_at_max_iter_like_one_batch(batch):
+    phi, bow = _random_bow(2)
+    capped = ensemble.fold_in(phi, bow, 0.2, max_iter=3, batch=len(bow))
+    assert np.array_equal(ensemble.fold_in(phi, bow, 0.2, max_iter=3, batch=batch), capped)
+    assert not np.array_equal(capped, ensemble.fold_in(phi, bow, 0.2))  # three updates are not convergence
+
+
+def test_fold_in_of_units_without_words_keeps_the_uniform_start_in_any_batch():
+    phi, _ = _random_bow(0)
+    assert np.array_equal(ensemble.fold_in(phi, [[], [], []], 0.2, batch=2), np.full((3, 5), 0.2))
+
+
+def test_consensus_on_a_bag_of_words_kept_on_disk_equals_the_one_in_memory():
+    in_memory = topics.build_vocabulary(SMALL, no_below=1)
+    on_disk = topics.build_vocabulary(SMALL, no_below=1, max_cells=0)
+    seeds = ensemble.ensemble_seeds(1, 3)
+    runs = ensemble.fit_runs(in_memory, 2, seeds, n_jobs=1, passes=5)
+    a = ensemble.consensus(runs, in_memory, seeds, 0.5)
+    b = ensemble.consensus(runs, on_disk, seeds, 0.5)
+    assert a.to_json() == b.to_json()
+    assert ensemble._key(in_memory, k=2) == ensemble._key(on_disk, k=2)

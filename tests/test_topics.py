@@ -229,3 +229,43 @@ def test_term_counts_summed_over_parts_give_gensims_dictionary_with_its_ids(seed
         for part in reversed(parts[1:]):  # any order: the sum is the same
             total = total + part
         _same_dictionary(topics.dictionary_of(total), Dictionary(units))
+
+
+def test_a_bag_of_words_of_more_than_max_cells_is_kept_on_disk_with_the_same_units():
+    docs = [*DOCS[:5], [], ["border", "border", "trade"], []]
+    in_memory = topics.build_vocabulary(docs, no_below=1)
+    on_disk = topics.build_vocabulary(docs, no_below=1, max_cells=3)
+    assert isinstance(on_disk.bow, topics.DiskBow) and isinstance(in_memory.bow, list)
+    assert list(on_disk.bow) == in_memory.bow and len(on_disk.bow) == len(docs)
+    assert on_disk.bow[6] == in_memory.bow[6] and on_disk.bow[-1] == [] and on_disk.bow[4:7] == in_memory.bow[4:7]
+    assert all(isinstance(c, int) for doc in on_disk.bow for _, c in doc)  # counts as integers, like doc2bow's
+    assert on_disk.summary.equals(in_memory.summary)
+
+
+def test_a_unit_past_the_end_of_a_disk_bag_of_words_is_an_index_error():
+    on_disk = topics.build_vocabulary(DOCS, no_below=1, max_cells=0).bow
+    with pytest.raises(IndexError, match=f"unit {len(DOCS)} of a bag-of-words of {len(DOCS)} units"):
+        on_disk[len(DOCS)]
+
+
+def test_a_disk_bag_of_words_pickles_as_the_list_it_stands_for():
+    import pickle
+
+    vocab = topics.build_vocabulary(DOCS, no_below=1, max_cells=0)
+    assert pickle.loads(pickle.dumps(vocab.bow)) == list(vocab.bow)
+
+
+def test_a_disk_bag_of_words_folder_is_removed_with_it(tmp_path):
+    import gc
+
+    bow = topics.bag_of_words(topics.build_vocabulary(DOCS, no_below=1).dictionary, DOCS, 0, folder=tmp_path)
+    assert len(list(tmp_path.iterdir())) == 1
+    del bow
+    gc.collect()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_bag_of_words_has_the_same_digest_in_memory_and_on_disk():
+    in_memory = topics.build_vocabulary(DOCS, no_below=1).bow
+    assert topics.bow_digest(topics.build_vocabulary(DOCS, no_below=1, max_cells=0).bow) == topics.bow_digest(in_memory)
+    assert topics.bow_digest(in_memory[:-1]) != topics.bow_digest(in_memory)

@@ -56,7 +56,8 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 SNAPSHOT = ".run-snapshot"  # folder (inside the output folder) holding the previous set during a run
 TOGETHER = (("01", "02"), ("04", "05"))  # notebooks that read nothing the other writes: side by side, one kernel each
-NEUTRAL = {"N_JOBS", "CACHE_DIR", "REUSE"}  # parameters that change how a result is reached, never the result
+# parameters that change how a result is reached, never the result
+NEUTRAL = {"N_JOBS", "CACHE_DIR", "REUSE", "BOW_MAX_CELLS"}
 KEYED = {"k_selection.csv", "topic_ensemble.json", "topic_models.csv"}  # caches that carry their inputs' key
 SEED_PROSE = "seed-prose"  # tag of markdown cells whose interpretation was written for the seed corpus
 SEEDS = ROOT / "seeds"
