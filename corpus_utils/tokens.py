@@ -147,11 +147,42 @@ class Tokenized:
     corpus_stopwords: pd.DataFrame
 
 
-def _count_bigrams(runs: Sequence[list[str]]) -> Any:
-    """An unfrozen gensim Phrases (NPMI scoring) holding the word and bigram counts of the runs."""
+_PHRASES = {"min_count": 1, "threshold": 0.0, "scoring": "npmi", "connector_words": (), "delimiter": "_"}
+
+
+@dataclass
+class BigramCounts:
+    """The word and adjacent-bigram counts of some runs and their number of words: what gensim's Phrases
+    learns from (summed over partitions on Dask)."""
+
+    vocab: Counter[str]
+    words: int
+
+    def __add__(self, other: BigramCounts) -> BigramCounts:
+        """The counts of both parts."""
+        return BigramCounts(self.vocab + other.vocab, self.words + other.words)
+
+
+def _bigram_counts(runs: list[list[str]]) -> BigramCounts:
+    """The word and bigram counts of some runs, as gensim's Phrases counts them."""
     from gensim.models.phrases import Phrases
 
-    return Phrases(runs, min_count=1, threshold=0.0, scoring="npmi", connector_words=(), delimiter="_")
+    counted = Phrases(runs, **_PHRASES)
+    return BigramCounts(Counter(counted.vocab), counted.corpus_word_count)
+
+
+def _count_bigrams(runs: Sequence[list[str]]) -> Any:
+    """An unfrozen gensim Phrases (NPMI scoring) holding the word and bigram counts of the runs: here
+    gensim's own count; on Dask, counted per partition and summed (the same counts as long as gensim would
+    not prune its vocabulary, i.e. below its ``max_vocab_size`` of 40 million words and bigrams)."""
+    from gensim.models.phrases import Phrases
+
+    if not engine.on_dask():
+        return Phrases(runs, **_PHRASES)
+    counts = engine.reduce(_bigram_counts, engine.add, list(runs))
+    model = Phrases(**_PHRASES)
+    model.vocab, model.corpus_word_count = dict(counts.vocab), counts.words
+    return model
 
 
 def _phrase_table(runs: Sequence[list[str]], phrasegrams: Mapping[str, float]) -> pd.DataFrame:

@@ -52,7 +52,8 @@ def _stages(corpus) -> list:
     return [sections, cu.load_paragraphs(corpus), framing.frame_scores(sections), framing.function_scores(sections),
             actors.actor_mentions(sections), audit.kwic(sections), tok.tokens, tok.corpus_stopwords,
             cu.load_metadata(corpus), _dictionary_state(topics.build_vocabulary(tok.tokens, no_below=1)),
-            framing.group_keyness(tok.tokens, sections["doc_id"])]
+            framing.group_keyness(tok.tokens, sections["doc_id"]),
+            tokens.phrase_grid([r for u in tokens.unit_runs(sections["text"]) for r in u], [1, 3], [0.0, 0.5])]
 
 
 def _dictionary_state(vocab) -> tuple:
@@ -124,6 +125,7 @@ def test_the_per_document_stages_on_dask_equal_the_in_process_ones(on_cluster, m
         local.setenv("ENGINE", "local")
         expected = _stages(ROOT / "seeds")
     monkeypatch.setattr(engine, "PARTITION", 7)  # several partitions of the seeds' sections: reductions combine
+    monkeypatch.setattr(tokens, "_PHRASED", {})  # phrases learned again, on the cluster
     with Client(on_cluster.scheduler_address) as watcher, get_task_stream(watcher) as stream:
         found = _stages(ROOT / "seeds")
     for a, b in zip(expected, found, strict=True):

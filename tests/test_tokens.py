@@ -112,3 +112,30 @@ def test_tokenize_units_phrases_other_units_anew(seeds, monkeypatch):
     after = tokens.tokenize_units(texts[: len(texts) // 2], max_df=1.0)
     assert after.tokens == alone.tokens
     pd.testing.assert_frame_equal(after.phrases, alone.phrases)
+
+
+def _seed_runs(seeds) -> list[list[str]]:
+    """The content-word runs of the seed corpus's sections."""
+    import corpus_utils as cu
+
+    return [r for u in tokens.unit_runs(cu.load_corpus(seeds)["text"]) for r in u]
+
+
+def test_bigram_counts_added_over_parts_equal_gensims_count_of_the_whole(seeds):
+    runs = _seed_runs(seeds)
+    whole = tokens._bigram_counts(runs)
+    added = tokens._bigram_counts(runs[:10]) + tokens._bigram_counts(runs[10:25]) + tokens._bigram_counts(runs[25:])
+    assert added == whole and whole.words == sum(len(r) for r in runs)
+
+
+def test_phrases_learned_from_counts_summed_on_dask_are_gensims(seeds, monkeypatch):
+    from corpus_utils import engine
+
+    runs = _seed_runs(seeds)
+    _, local = tokens.learn_phrases(runs)
+    monkeypatch.setattr(engine, "on_dask", lambda: True)
+    monkeypatch.setattr(engine, "reduce", lambda summarise, combine, items: combine(
+        summarise(items[:40]), summarise(items[40:])))  # two partitions, combined as Dask would
+    _, reduced = tokens.learn_phrases(runs)
+    pd.testing.assert_frame_equal(reduced, local)
+    assert len(local) > 0
