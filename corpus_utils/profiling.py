@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import multiprocessing
 import os
 import re
 import resource
@@ -43,7 +44,7 @@ def _children_peak_mb() -> float:
 
 
 def stage(name: str) -> Callable[[F], F]:
-    """Decorator: record the call's wall time and peak memory under ``name`` (outermost staged call only)."""
+    """Decorator: record the call's wall time and peak memory under ``name`` (outermost call, notebook process only)."""
     if name not in STAGES:
         raise ValueError(f"unknown stage {name!r}; stages are {', '.join(STAGES)}")
 
@@ -51,8 +52,8 @@ def stage(name: str) -> Callable[[F], F]:
         @functools.wraps(func)
         def inner(*args: Any, **kwargs: Any) -> Any:
             path = os.environ.get(ENV)
-            if not path or _active:
-                return func(*args, **kwargs)
+            if not path or _active or multiprocessing.parent_process() is not None:
+                return func(*args, **kwargs)  # a worker's calls are timed by the staged call that sent them
             _active.append(name)
             reset, children = _reset_peak(), _children_peak_mb()
             start = time.perf_counter()

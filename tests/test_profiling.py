@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import multiprocessing
 from pathlib import Path
 
 import pandas as pd
@@ -33,6 +34,15 @@ def test_stages_are_recorded_only_when_the_profile_variable_names_a_file(tmp_pat
     records = [json.loads(line) for line in log.read_text().splitlines()]
     assert [(r["stage"], r["function"].rsplit(".", 1)[-1]) for r in records] == [("tokens", "_outer")]
     assert records[0]["seconds"] >= 0 and records[0]["peak_mb"] > 0
+
+
+def test_staged_calls_in_a_worker_process_are_not_recorded_twice(tmp_path, monkeypatch):
+    log = tmp_path / "profile.jsonl"
+    monkeypatch.setenv(profiling.ENV, str(log))
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        assert pool.map(_outer, [1, 2]) == [3, 5]
+    assert not log.exists()
+    assert _outer(1) == 3 and len(log.read_text().splitlines()) == 1
 
 
 def test_unknown_stage_names_are_refused():
