@@ -105,20 +105,22 @@ def map_tasks(worker: Callable[[Any], Any], tasks: Sequence[Any], shared: Mappin
     return c.gather(futures)
 
 
-def _apply(part: Iterable[Any], func: Callable[[Any], Any]) -> list[Any]:
-    """``func`` over one partition (a Dask bag's, or a part of a window in a local worker)."""
-    return [func(item) for item in part]
+def _apply(part: Iterable[Any], func: Callable[..., Any], *consts: Any) -> list[Any]:
+    """``func(*consts, item)`` over one partition (a Dask bag's, or a part of a window in a local worker)."""
+    return [func(*consts, item) for item in part]
 
 
-def bag_map(func: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
-    """``func`` over ``items`` as a Dask bag of ``PARTITION``-item partitions, ``WINDOW`` items at a time;
-    results in the order of the items (a per-document stage: parse, tokenise, score)."""
+def bag_map(func: Callable[..., Any], items: Iterable[Any], *consts: Any) -> Iterator[Any]:
+    """``func(*consts, item)`` over ``items`` as a Dask bag of ``PARTITION``-item partitions, ``WINDOW`` items
+    at a time; results in the order of the items (a per-document stage: parse, tokenise, score). ``consts``
+    (e.g. a dictionary) are sent to every worker once, not with each partition."""
     import dask.bag as db
 
     c = client()
+    sent = [c.scatter([value], broadcast=True, hash=False)[0] for value in consts]
     it = iter(items)
     while window := list(itertools.islice(it, WINDOW)):
-        bag = db.from_sequence(window, partition_size=PARTITION).map_partitions(_apply, func)
+        bag = db.from_sequence(window, partition_size=PARTITION).map_partitions(_apply, func, *sent)
         yield from c.compute(bag, sync=True)
 
 

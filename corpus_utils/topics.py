@@ -37,7 +37,8 @@ BOW_MAX_CELLS = 20_000_000  # non-zero cells a bag-of-words keeps in memory (~64
 class DiskBow(Sequence[list[tuple[int, int]]]):
     """A bag-of-words kept on disk in Matrix Market format (gensim's ``MmCorpus``, with its index), read a unit
     at a time: the same units and integer counts as the list it replaces. Written once into a temporary
-    folder (``folder``: where; default the system's), removed when the object goes; pickled as a plain list."""
+    folder (``folder``: where; default the system's, which the runner makes a private one per kernel, removed
+    with the kernel), removed when the object goes; pickled as a plain list."""
 
     def __init__(self, docs: Iterable[Sequence[tuple[int, int]]], num_terms: int, folder: str | Path | None = None
                  ) -> None:
@@ -151,14 +152,21 @@ def bag_of_words(dictionary: Any, unit_tokens: Iterable[Sequence[str]], max_cell
     cells, else the rest streamed to a ``DiskBow`` (the units built so far first)."""
     bow: list[list[tuple[int, int]]] = []
     cells = 0
-    units = iter(unit_tokens)
-    for toks in units:
-        bow.append(dictionary.doc2bow(list(toks)))
-        cells += len(bow[-1])
+    if engine.on_dask():  # each unit's row made in bag partitions, the dictionary sent to each worker once
+        rows: Iterator[list[tuple[int, int]]] = engine.bag_map(_doc2bow, unit_tokens, dictionary)
+    else:
+        rows = (_doc2bow(dictionary, t) for t in unit_tokens)
+    for row in rows:
+        bow.append(row)
+        cells += len(row)
         if cells > max_cells:
-            rest = (dictionary.doc2bow(list(t)) for t in units)
-            return DiskBow(itertools.chain(bow, rest), len(dictionary), folder)
+            return DiskBow(itertools.chain(bow, rows), len(dictionary), folder)
     return bow
+
+
+def _doc2bow(dictionary: Any, toks: Sequence[str]) -> list[tuple[int, int]]:
+    """One unit's bag-of-words under ``dictionary``."""
+    return dictionary.doc2bow(list(toks))
 
 
 @stage("dictionary")

@@ -136,6 +136,37 @@ def test_the_per_document_stages_on_dask_equal_the_in_process_ones(on_cluster, m
     assert any("from_sequence" in str(task["key"]) for task in stream.data)  # ran as bag partitions there
 
 
+def _offset(base: int, item: int) -> int:
+    return base + item
+
+
+def test_bag_map_gives_each_item_the_constants_sent_to_the_workers_in_the_order_of_the_items(on_cluster, monkeypatch):
+    monkeypatch.setattr(engine, "PARTITION", 7)
+    monkeypatch.setattr(engine, "WINDOW", 15)  # two windows, several partitions each
+    assert list(engine.bag_map(_offset, range(40), 1000)) == [1000 + i for i in range(40)]
+
+
+def test_phrases_are_joined_and_bags_of_words_built_in_bag_partitions_on_dask(on_cluster, monkeypatch):
+    from dask.distributed import Client, get_task_stream
+
+    runs = tokens.unit_runs(cu.load_corpus(ROOT / "seeds")["text"])
+    model, _ = tokens.learn_phrases([r for u in runs for r in u])
+    with monkeypatch.context() as local:
+        local.setenv("ENGINE", "local")
+        joined = tokens.join_phrases(model, runs)
+        dictionary = topics.term_dictionary(joined)
+        bow = topics.bag_of_words(dictionary, joined)
+    monkeypatch.setattr(engine, "PARTITION", 7)
+    with Client(on_cluster.scheduler_address) as watcher, get_task_stream(watcher) as stream:
+        assert tokens.join_phrases(model, runs) == joined
+        assert topics.bag_of_words(dictionary, joined) == bow
+        on_disk = topics.bag_of_words(dictionary, joined, max_cells=0)
+    assert isinstance(on_disk, topics.DiskBow) and list(on_disk) == bow
+    assert joined != [[t for r in u for t in r] for u in runs]  # some phrases were joined
+    assert sum("_apply" in str(task["key"]) or "from_sequence" in str(task["key"]) for task in stream.data) >= 3 * (
+        -(-len(runs) // 7))  # every partition of all three, on the workers
+
+
 def test_a_table_corpus_is_read_in_partitions_with_its_bad_rows_reported_alike(on_cluster, tmp_path, monkeypatch):
     table = tmp_path / "export.csv"
     rows = [["doc_id", "text"], *[[f"d{i}", text] for i, (_, _, text) in enumerate(scale_corpus.pool()[:40])],

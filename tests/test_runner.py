@@ -170,9 +170,30 @@ def test_kernels_side_by_side_do_their_per_document_stages_in_their_own_process(
     monkeypatch.delenv("CORPUS_UTILS_JOBS", raising=False)
     beside = runner.client_for(SCRIPTS[0], {}, 60, side_by_side=True)
     alone = runner.client_for(SCRIPTS[2], {}, 60)
-    assert beside.kernel_kwargs["env"]["CORPUS_UTILS_JOBS"] == "1" and alone.kernel_kwargs == {}
+    assert beside.kernel_kwargs["env"]["CORPUS_UTILS_JOBS"] == "1" and "CORPUS_UTILS_JOBS" not in alone.kernel_kwargs[
+        "env"]
     monkeypatch.setenv("CORPUS_UTILS_JOBS", "3")  # a setting of the user's own is left alone
     own = runner.client_for(SCRIPTS[0], {}, 60, side_by_side=True)
-    assert own.kernel_kwargs == {}
+    assert own.kernel_kwargs["env"]["CORPUS_UTILS_JOBS"] == "3"
     for client in (beside, alone, own):  # no kernel was started: only the sockets' folders to remove
         shutil.rmtree(client.sockets)
+
+
+def test_a_kernel_stopped_at_once_leaves_no_temporary_files_behind(tmp_path):
+    import asyncio
+
+    runner = _runner()
+    told = tmp_path / "where.txt"
+    code = f"import tempfile; d = tempfile.mkdtemp(prefix='bow-'); open({str(told)!r}, 'w').write(d)"
+
+    async def session():
+        client = runner.client_for(SCRIPTS[0], {}, 60)
+        await runner.start_kernel(client)
+        try:
+            await client.async_wait_for_reply(client.kc.execute(code, silent=True))
+        finally:
+            await runner.stop_kernel(client)  # at once (no exit hooks run), as after every notebook
+
+    asyncio.run(session())
+    left = Path(told.read_text())
+    assert left.name.startswith("bow-") and not left.exists() and not left.parent.exists()

@@ -139,3 +139,15 @@ def test_phrases_learned_from_counts_summed_on_dask_are_gensims(seeds, monkeypat
     _, reduced = tokens.learn_phrases(runs)
     pd.testing.assert_frame_equal(reduced, local)
     assert len(local) > 0
+
+
+def test_runs_read_back_from_the_cache_hold_one_string_object_per_spelling(seeds, tmp_path):
+    import corpus_utils as cu
+
+    texts = cu.load_corpus(seeds)["text"]
+    computed = tokens.unit_runs(texts, cache_dir=tmp_path)
+    read = tokens.unit_runs(texts, cache_dir=tmp_path)  # from the JSON entry: a new string per occurrence
+    assert read == computed
+    for runs in (computed, read):
+        words = [t for u in runs for r in u for t in r]
+        assert len({id(t) for t in words}) == len(set(words)) < len(words)

@@ -251,7 +251,8 @@ def stages(scripts: list[Path]) -> list[list[Path]]:
 def client_for(script: Path, params: dict[str, object], timeout: int, side_by_side: bool = False) -> NotebookClient:
     """A notebook client for one script (its notebook built with the parameters), kernel not yet started. The
     kernel talks to the runner over Unix sockets in a private temporary folder, not over TCP: no other user of
-    the machine can connect, and the kernel does not warn about unencrypted TCP. A kernel that runs beside
+    the machine can connect, and the kernel does not warn about unencrypted TCP; its temporary files go there
+    too (TMPDIR), and are removed with it. A kernel that runs beside
     another does its per-document stages in its own process (``CORPUS_UTILS_JOBS=1``, unless set already):
     the machine's cores are taken by the two kernels, and more processes would only add their overhead."""
     client = NotebookClient(
@@ -262,12 +263,16 @@ def client_for(script: Path, params: dict[str, object], timeout: int, side_by_si
     client.without_injected = bool(params) and set(params) <= NEUTRAL  # type: ignore[attr-defined]
     from corpus_utils.engine import JOBS_ENV as jobs
 
-    client.kernel_kwargs = (  # type: ignore[attr-defined]
-        {"env": {**os.environ, jobs: "1"}} if side_by_side and jobs not in os.environ else {})
     client.km = client.create_kernel_manager()
     client.km.transport = "ipc"
     client.sockets = Path(tempfile.mkdtemp(prefix="nb-kernel-"))  # type: ignore[attr-defined]
     client.km.ip = str(client.sockets / "ipc")  # type: ignore[attr-defined]
+    scratch = client.sockets / "tmp"  # type: ignore[attr-defined]
+    scratch.mkdir()
+    # the kernel's temporary files (e.g. a bag-of-words on disk) go to the private folder, removed with it: a
+    # kernel stopped at once runs no exit hooks, and would leave them behind in the system's folder
+    client.kernel_kwargs = {"env": {  # type: ignore[attr-defined]
+        **os.environ, "TMPDIR": str(scratch), **({jobs: "1"} if side_by_side and jobs not in os.environ else {})}}
     return client
 
 
