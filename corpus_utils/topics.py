@@ -31,7 +31,65 @@ UPDATES_PER_PASS = 50
 CRITERIA = ("c_v", "c_npmi", "stability", "exclusivity")
 _CODE = ("topics", "topic_metrics")  # the code every key below depends on
 
-BOW_MAX_CELLS = 20_000_000  # non-zero cells a bag-of-words keeps in memory (~64 bytes each); more: on disk
+BOW_MAX_CELLS = 20_000_000  # non-zero cells a bag-of-words keeps in memory (8 bytes each, packed); more: on disk
+
+
+class PackedBow(Sequence[list[tuple[int, int]]]):
+    """A bag-of-words held as three numpy arrays (where each unit starts, term ids, counts: 8 bytes a cell,
+    against 30-60 for a list of Python tuples), read a unit at a time as the same list of (id, count) pairs
+    of Python ints that gensim's ``doc2bow`` gives; pickled as the arrays."""
+
+    def __init__(self, docs: Iterable[Sequence[tuple[int, int]]] = ()) -> None:
+        from array import array
+
+        starts, ids, counts = array("q", [0]), array("i"), array("i")
+        for doc in docs:
+            ids.extend(i for i, _ in doc)
+            counts.extend(c for _, c in doc)
+            starts.append(len(ids))
+        self._starts, self._ids, self._counts = (np.frombuffer(a, dtype=a.typecode).copy() if len(a) else
+                                                 np.zeros(0, dtype=a.typecode) for a in (starts, ids, counts))
+
+    @classmethod
+    def from_arrays(cls, starts: np.ndarray, ids: np.ndarray, counts: np.ndarray) -> PackedBow:
+        """The bag-of-words of these arrays (as ``PackedBow`` keeps them)."""
+        out = cls()
+        out._starts, out._ids, out._counts = starts, ids, counts
+        return out
+
+    @property
+    def cells(self) -> int:
+        """Non-zero cells held."""
+        return len(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._starts) - 1
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if not -len(self) <= i < len(self):
+            raise IndexError(f"unit {i} of a bag-of-words of {len(self)} units")
+        a, b = self._starts[i % len(self)], self._starts[i % len(self) + 1]
+        return list(zip(self._ids[a:b].tolist(), self._counts[a:b].tolist(), strict=True))
+
+    def __iter__(self) -> Iterator[list[tuple[int, int]]]:
+        ids, counts, starts = self._ids.tolist(), self._counts.tolist(), self._starts.tolist()
+        for a, b in itertools.pairwise(starts):
+            yield list(zip(ids[a:b], counts[a:b], strict=True))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(self) == len(other) and all(a == list(b) for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]  # mutable-like sequence: no hash, as for a list
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return PackedBow.from_arrays, (self._starts, self._ids, self._counts)
+
+    def __repr__(self) -> str:
+        return f"PackedBow({len(self)} units, {self.cells} cells)"
 
 
 class DiskBow(Sequence[list[tuple[int, int]]]):
@@ -148,9 +206,10 @@ def bow_digest(bow: Iterable[Sequence[tuple[int, int]]]) -> str:
 
 def bag_of_words(dictionary: Any, unit_tokens: Iterable[Sequence[str]], max_cells: int = BOW_MAX_CELLS,
                  folder: str | Path | None = None) -> Sequence[list[tuple[int, int]]]:
-    """Each unit's bag-of-words under ``dictionary``: a list while it holds at most ``max_cells`` non-zero
-    cells, else the rest streamed to a ``DiskBow`` (the units built so far first)."""
+    """Each unit's bag-of-words under ``dictionary``: packed in memory (``PackedBow``) while it holds at most
+    ``max_cells`` non-zero cells, else the rest streamed to a ``DiskBow`` (the units built so far first)."""
     bow: list[list[tuple[int, int]]] = []
+    packed: list[PackedBow] = []
     cells = 0
     if engine.on_dask():  # each unit's row made in bag partitions, the dictionary sent to each worker once
         rows: Iterator[list[tuple[int, int]]] = engine.bag_map(_doc2bow, unit_tokens, dictionary)
@@ -160,8 +219,23 @@ def bag_of_words(dictionary: Any, unit_tokens: Iterable[Sequence[str]], max_cell
         bow.append(row)
         cells += len(row)
         if cells > max_cells:
-            return DiskBow(itertools.chain(bow, rows), len(dictionary), folder)
-    return bow
+            return DiskBow(itertools.chain(*packed, bow, rows), len(dictionary), folder)
+        if len(bow) == _PACK_EVERY:  # packed as it goes: the lists of a whole corpus are never held at once
+            packed.append(PackedBow(bow))
+            bow = []
+    return _concat([*packed, PackedBow(bow)])
+
+
+_PACK_EVERY = 10_000  # units whose rows are packed at once while a bag-of-words is built
+
+
+def _concat(parts: Sequence[PackedBow]) -> PackedBow:
+    """One packed bag-of-words of several, in order."""
+    offsets = np.cumsum([0] + [p.cells for p in parts])
+    starts = np.concatenate([np.zeros(1, dtype=np.int64)] + [p._starts[1:] + o for p, o in zip(parts, offsets,
+                                                                                                  strict=False)])
+    return PackedBow.from_arrays(starts, np.concatenate([p._ids for p in parts]),
+                                 np.concatenate([p._counts for p in parts]))
 
 
 def _doc2bow(dictionary: Any, toks: Sequence[str]) -> list[tuple[int, int]]:

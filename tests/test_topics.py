@@ -235,7 +235,7 @@ def test_a_bag_of_words_of_more_than_max_cells_is_kept_on_disk_with_the_same_uni
     docs = [*DOCS[:5], [], ["border", "border", "trade"], []]
     in_memory = topics.build_vocabulary(docs, no_below=1)
     on_disk = topics.build_vocabulary(docs, no_below=1, max_cells=3)
-    assert isinstance(on_disk.bow, topics.DiskBow) and isinstance(in_memory.bow, list)
+    assert isinstance(on_disk.bow, topics.DiskBow) and isinstance(in_memory.bow, topics.PackedBow)
     assert list(on_disk.bow) == in_memory.bow and len(on_disk.bow) == len(docs)
     assert on_disk.bow[6] == in_memory.bow[6] and on_disk.bow[-1] == [] and on_disk.bow[4:7] == in_memory.bow[4:7]
     assert all(isinstance(c, int) for doc in on_disk.bow for _, c in doc)  # counts as integers, like doc2bow's
@@ -269,3 +269,56 @@ def test_a_bag_of_words_has_the_same_digest_in_memory_and_on_disk():
     in_memory = topics.build_vocabulary(DOCS, no_below=1).bow
     assert topics.bow_digest(topics.build_vocabulary(DOCS, no_below=1, max_cells=0).bow) == topics.bow_digest(in_memory)
     assert topics.bow_digest(in_memory[:-1]) != topics.bow_digest(in_memory)
+
+
+def _doc2bow_rows(docs):
+    dictionary = topics.build_vocabulary(docs, no_below=1).dictionary
+    return dictionary, [dictionary.doc2bow(list(d)) for d in docs]
+
+
+def test_a_packed_bag_of_words_reads_back_each_unit_as_doc2bow_gives_it():
+    docs = [*DOCS[:5], [], ["border", "border", "trade"], []]
+    _, rows = _doc2bow_rows(docs)
+    packed = topics.PackedBow(rows)
+    assert len(packed) == len(rows) and list(packed) == rows and packed == rows
+    assert [packed[i] for i in range(len(rows))] == rows and packed[-1] == [] and packed[4:7] == rows[4:7]
+    assert all(type(i) is int and type(c) is int for doc in packed for i, c in doc)
+    with pytest.raises(IndexError, match=f"unit {len(rows)} of a bag-of-words of {len(rows)} units"):
+        packed[len(rows)]
+
+
+def test_a_packed_bag_of_words_is_not_equal_to_one_with_another_unit():
+    _, rows = _doc2bow_rows(DOCS)
+    assert topics.PackedBow(rows) != [*rows[:-1], []] and topics.PackedBow(rows) != rows[:-1]
+
+
+def test_a_packed_bag_of_words_pickles_as_its_arrays_and_reads_back_the_same():
+    import pickle
+
+    _, rows = _doc2bow_rows(DOCS)
+    copy = pickle.loads(pickle.dumps(topics.PackedBow(rows)))
+    assert isinstance(copy, topics.PackedBow) and copy == rows
+
+
+def test_a_packed_bag_of_words_holds_eight_bytes_a_cell():
+    _, rows = _doc2bow_rows(DOCS)
+    packed = topics.PackedBow(rows)
+    cells = sum(len(r) for r in rows)
+    held = packed._ids.nbytes + packed._counts.nbytes + packed._starts.nbytes
+    assert packed.cells == cells and held == 8 * cells + 8 * (len(rows) + 1)
+
+
+def test_a_bag_of_words_packed_in_parts_has_every_unit_in_order(monkeypatch):
+    docs = [*DOCS[:9], [], *DOCS[9:14], []]
+    dictionary, rows = _doc2bow_rows(docs)
+    for every in (1, 4, len(docs) + 1):
+        monkeypatch.setattr(topics, "_PACK_EVERY", every)
+        bow = topics.bag_of_words(dictionary, docs)
+        assert isinstance(bow, topics.PackedBow) and list(bow) == rows
+
+
+def test_a_bag_of_words_past_max_cells_after_packed_parts_keeps_every_unit_on_disk(monkeypatch):
+    dictionary, rows = _doc2bow_rows(DOCS)
+    monkeypatch.setattr(topics, "_PACK_EVERY", 3)
+    bow = topics.bag_of_words(dictionary, DOCS, max_cells=30)
+    assert isinstance(bow, topics.DiskBow) and list(bow) == rows
