@@ -19,6 +19,9 @@ git), not into results/.
 * "cold" runs start with an empty cache and REUSE=False (every model refitted); "fresh clone" runs
   `make figures` in a `git clone` of the committed repository, where the committed K sweep table is
   reused because its inputs key matches.
+* A fixed reference workload (benchmarks/reference.py: gensim's LDA and pure-Python word counting on inputs
+  that never change) is timed at the start and after every scale run (``ref_s``), so runs of different days
+  can be compared: this virtual machine's speed has varied about twofold between days.
 
 Usage: python benchmarks/bench.py [--reps 3] [--scale 1000 3000 10000] [--scale-reps 1] [--out bench-out]
 """
@@ -47,6 +50,7 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import scale_corpus  # noqa: E402
+from reference import reference_seconds  # noqa: E402
 
 RUNNER = ROOT / "tools" / "run_notebooks.py"
 NOTEBOOKS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]-*.py"))
@@ -209,7 +213,7 @@ def scale_run(n_docs: int, tmp: Path, rep: int) -> tuple[dict, pd.DataFrame]:
     run, per_nb, stages = profiled_run(cmd, tmp)
     shutil.rmtree(out)
     summary = {"documents": n_docs, "words": words, "rep": rep, "seconds": run.seconds, "peak_mb": run.peak_mb,
-               "cpu_s": run.cpu_s, "steal_s": run.steal_s,
+               "cpu_s": run.cpu_s, "steal_s": run.steal_s, **reference_seconds(),
                **{f"{k} (s)": v for k, v in per_nb.items()}}
     return summary, stages.assign(documents=n_docs, rep=rep)
 
@@ -244,6 +248,8 @@ def main() -> int:
     machine = (f"{platform.machine()}, {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
                f"Python {platform.python_version()}")
     pd.set_option("display.width", 200)
+    reference = reference_seconds()
+    print(f"reference workload (benchmarks/reference.py), fastest of 3: {reference}", flush=True)
     rows, seed_stages = [], []
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -259,7 +265,8 @@ def main() -> int:
                 scale_rows.append(summary)
                 scale_stages.append(stages)
                 print(f"scale: {n_docs} documents, repetition {rep + 1}/{args.scale_reps}: "
-                      f"{summary['seconds']:.0f} s, {summary['peak_mb']:.0f} MB", flush=True)
+                      f"{summary['seconds']:.0f} s, {summary['peak_mb']:.0f} MB; reference workload after it "
+                      f"{summary['ref_s']:.2f} s", flush=True)
     if rows:
         raw = pd.DataFrame(rows, columns=["what", "kind", "rep", "seconds", "peak_mb", "cpu_s", "steal_s"])
         medians = raw.groupby(["kind", "what"], sort=False)[["seconds", "peak_mb", "cpu_s", "steal_s"]].median()
@@ -292,6 +299,8 @@ def main() -> int:
         print(stage_table["peak_mb"].unstack("documents").to_string())
         print("\nScale: growth, seconds ~ documents^b:")
         print(fitted.to_string(index=False))
+    print(f"\nReference workload at the start (seconds; compare with other days' runs): {reference}")
+    pd.DataFrame([reference]).to_csv(out_dir / "reference.csv", index=False)
     print(f"\nwritten to {out_dir}/")
     return 0
 

@@ -94,3 +94,25 @@ def test_cached_runs_are_read_back_identical_and_keyed_by_the_texts(tmp_path, mo
     monkeypatch.undo()
     tokens.unit_runs([*texts, "Another text."], cache_dir=tmp_path)
     assert len(list(tmp_path.glob("runs_*.json"))) == 2
+
+
+def _reference_module():
+    spec = importlib.util.spec_from_file_location("reference", ROOT / "benchmarks" / "reference.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_reference_workload_has_the_same_inputs_on_every_call():
+    module = _reference_module()
+    first, second = module.synthetic_corpus(50), module.synthetic_corpus(50)
+    assert first == second and len(first) == 50
+    assert all(sum(n for _, n in doc) == 120 for doc in first)
+
+
+@pytest.mark.slow
+def test_reference_workload_times_each_part_and_their_sum():
+    timed = _reference_module().reference_seconds(repeats=1)
+    assert set(timed) == {"ref_lda_s", "ref_strings_s", "ref_s"}
+    assert timed["ref_lda_s"] > 0 and timed["ref_strings_s"] > 0
+    assert timed["ref_s"] == pytest.approx(timed["ref_lda_s"] + timed["ref_strings_s"], abs=0.011)
