@@ -20,8 +20,9 @@ git), not into results/.
   `make figures` in a `git clone` of the committed repository, where the committed K sweep table is
   reused because its inputs key matches.
 * A fixed reference workload (benchmarks/reference.py: gensim's LDA and pure-Python word counting on inputs
-  that never change) is timed at the start and after every scale run (``ref_s``), so runs of different days
-  can be compared: this virtual machine's speed has varied about twofold between days.
+  that never change) is timed at the start, and before and after every scale run (``ref_before_s``,
+  ``ref_s``), so runs of different days can be compared: this virtual machine's speed has varied about
+  twofold between days, and within one run.
 
 Usage: python benchmarks/bench.py [--reps 3] [--scale 1000 3000 10000] [--scale-reps 1] [--out bench-out]
 """
@@ -208,12 +209,13 @@ def scale_run(n_docs: int, tmp: Path, rep: int) -> tuple[dict, pd.DataFrame]:
     if not corpus.exists():
         scale_corpus.build(n_docs, corpus)
     words = sum(len(p.read_text(encoding="utf-8").split()) for p in corpus.glob("*.txt"))
+    before = reference_seconds()["ref_s"]
     cmd = ["make", "-s", "figures", f"CORPUS={corpus}", f"OUTDIR={out}",
            f"NOTEBOOK_ARGS=--param CACHE_DIR={out / 'cache'}"]
     run, per_nb, stages = profiled_run(cmd, tmp)
     shutil.rmtree(out)
     summary = {"documents": n_docs, "words": words, "rep": rep, "seconds": run.seconds, "peak_mb": run.peak_mb,
-               "cpu_s": run.cpu_s, "steal_s": run.steal_s, **reference_seconds(),
+               "cpu_s": run.cpu_s, "steal_s": run.steal_s, "ref_before_s": before, **reference_seconds(),
                **{f"{k} (s)": v for k, v in per_nb.items()}}
     return summary, stages.assign(documents=n_docs, rep=rep)
 
@@ -265,8 +267,8 @@ def main() -> int:
                 scale_rows.append(summary)
                 scale_stages.append(stages)
                 print(f"scale: {n_docs} documents, repetition {rep + 1}/{args.scale_reps}: "
-                      f"{summary['seconds']:.0f} s, {summary['peak_mb']:.0f} MB; reference workload after it "
-                      f"{summary['ref_s']:.2f} s", flush=True)
+                      f"{summary['seconds']:.0f} s, {summary['peak_mb']:.0f} MB; reference workload before and "
+                      f"after it {summary['ref_before_s']:.2f} and {summary['ref_s']:.2f} s", flush=True)
     if rows:
         raw = pd.DataFrame(rows, columns=["what", "kind", "rep", "seconds", "peak_mb", "cpu_s", "steal_s"])
         medians = raw.groupby(["kind", "what"], sort=False)[["seconds", "peak_mb", "cpu_s", "steal_s"]].median()

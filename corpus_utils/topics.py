@@ -128,8 +128,8 @@ class DiskBow(Sequence[list[tuple[int, int]]]):
 
 @dataclass
 class Vocabulary:
-    """A gensim Dictionary and bag-of-words corpus (a list, or ``DiskBow`` when large), with what filtering
-    removed."""
+    """A gensim Dictionary and bag-of-words corpus (``PackedBow`` in memory, ``DiskBow`` when large, or a list),
+    with what filtering removed."""
 
     dictionary: Any
     bow: Sequence[list[tuple[int, int]]]
