@@ -361,7 +361,8 @@ similar.head(5)
 # with two-sided p-values and Benjamini-Hochberg q-values over all topic x frame pairs. Starred cells in the
 # heatmap survive the correction (q < `Q`).
 
-# %%
+# %% tags=["after-02"]
+# (tag: the runner starts this notebook beside 02; this cell, the first that reads 02's tables, waits for 02 to end)
 notebook.skip_from_here("" if (RESULTS / "doc_topics.csv").exists() else "notebook 02 fitted no topic model on "
                         "this corpus (its output says why)", remove=[RESULTS / "topic_frame_association.csv"])
 

@@ -112,6 +112,62 @@ def test_notebooks_01_and_02_and_04_and_05_run_side_by_side_and_the_rest_in_orde
     assert [[s.name[:2] for s in stage] for stage in runner.stages(SCRIPTS[1:])] == [["02"], ["03"], ["04", "05"]]
 
 
+def test_notebook_03_starts_when_01_ends_and_waits_for_02_only_at_its_cells_tagged_after_02():
+    runner = _runner()
+    assert runner.prerequisites(SCRIPTS) == {"01": set(), "02": set(), "03": {"01"}, "04": {"01", "02", "03"},
+                                             "05": {"01", "02", "03"}}
+    assert runner.waits_for(SCRIPTS[2]) == {"02"} and runner.waits_for(SCRIPTS[1]) == set()
+    assert runner.prerequisites(SCRIPTS[2:]) == {"03": set(), "04": {"03"}, "05": {"03"}}
+    assert runner.overlapping(SCRIPTS) == dict.fromkeys(["01", "02", "03", "04", "05"], True)
+    assert runner.overlapping(SCRIPTS[2:3]) == {"03": False}  # alone, it keeps its worker processes
+
+
+def test_cells_of_notebook_03_before_the_one_tagged_after_02_read_nothing_notebook_02_writes():
+    source = (ROOT / "notebooks" / "03-framing.py").read_text(encoding="utf-8")
+    head = source[: source.index('tags=["after-02"]')]
+    written_by_02 = ["doc_topics", "topic_terms", "topic_ensemble", "k_selection", "topic_prevalence",
+                     "topic_models", "topic_effects", "topic_trends", "ldavis"]
+    code = "\n".join(line for line in head.splitlines() if not line.startswith("#"))
+    assert not [name for name in written_by_02 if name in code]
+
+
+def test_a_cell_tagged_after_nn_runs_only_once_notebook_nn_has_ended(monkeypatch):
+    import asyncio
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    runner = _runner()
+    order = []
+
+    async def execute(self, cell, index, execution_count=None, store_history=True):
+        order.append(cell.source)
+        return cell
+
+    monkeypatch.setattr(NotebookClient, "async_execute_cell", execute)
+    cells = [nbformat.v4.new_code_cell("a"), nbformat.v4.new_code_cell("b", metadata={"tags": ["after-02"]}),
+             nbformat.v4.new_code_cell("c", metadata={"tags": ["after-09"]})]  # 09 is not in the run: no wait
+
+    async def session():
+        client = runner.GatedClient(nbformat.v4.new_notebook(cells=cells))
+        ended = asyncio.Event()
+        client.after = {"02": ended}
+
+        async def notebook_02():
+            await asyncio.sleep(0.05)
+            order.append("02 ended")
+            ended.set()
+
+        async def notebook_03():
+            for i, cell in enumerate(cells):
+                await client.async_execute_cell(cell, i)
+
+        await asyncio.gather(notebook_03(), notebook_02())
+
+    asyncio.run(session())
+    assert order == ["a", "02 ended", "b", "c"]
+
+
 def test_metadata_warnings_reach_the_console_summary_and_a_bad_metadata_file_stops_the_run(make_corpus, tmp_path,
                                                                                            capsys):
     runner = _runner()

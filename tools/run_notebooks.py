@@ -12,9 +12,10 @@ folders is refused.
 Before anything runs, the corpus and its metadata.csv are checked (a corpus that cannot be analysed, e.g. in
 another language, is refused with the reason); the console ends with the corpus's warnings and where the report
 is. On a corpus other than the seeds, markdown cells tagged ``seed-prose`` are replaced by a one-line note.
-Notebooks 01 and 02, and 04 and 05, run side by side (``TOGETHER``); while one group runs, the next group's
-kernels start and import the suite's libraries silently. A full run into an OUTDIR first clears an earlier
-run's outputs there.
+Notebooks 01 and 02, and 04 and 05, run side by side (``TOGETHER``); 03 starts when 01 ends and runs beside
+02 until its first cell tagged ``after-02``, which waits for 02 to end (the cells before it read nothing 02
+writes). A notebook's kernel starts, and imports the suite's libraries silently, ahead of its turn. A full
+run into an OUTDIR first clears an earlier run's outputs there.
 
 All or nothing: before running, the runner copies the files it may rewrite (figures/, results/ and the
 executed notebooks) into a snapshot folder; every write in the suite is itself atomic (a temporary file
@@ -56,6 +57,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 SNAPSHOT = ".run-snapshot"  # folder (inside the output folder) holding the previous set during a run
 TOGETHER = (("01", "02"), ("04", "05"))  # notebooks that read nothing the other writes: side by side, one kernel each
+AFTER = "after-"  # a cell tagged after-NN waits until notebook NN has ended; its notebook may start before that
 # parameters that change how a result is reached, never the result
 NEUTRAL = {"N_JOBS", "CACHE_DIR", "REUSE", "BOW_MAX_CELLS"}
 KEYED = {"k_selection.csv", "topic_ensemble.json", "topic_models.csv"}  # caches that carry their inputs' key
@@ -248,6 +250,47 @@ def stages(scripts: list[Path]) -> list[list[Path]]:
     return groups
 
 
+def waits_for(script: Path) -> set[str]:
+    """The notebooks (number prefixes) that some cells of ``script`` wait for: their tags ``after-NN``."""
+    return {tag[len(AFTER):] for cell in jupytext.read(script).cells for tag in cell.metadata.get("tags", [])
+            if tag.startswith(AFTER)}
+
+
+def prerequisites(scripts: list[Path]) -> dict[str, set[str]]:
+    """Per notebook (number prefix), the notebooks of this run that must end before it starts: every earlier
+    group's, except those whose outputs only its cells tagged ``after-NN`` read (those cells wait instead)."""
+    found: dict[str, set[str]] = {}
+    done: set[str] = set()
+    for group in stages(scripts):
+        for script in group:
+            found[script.name[:2]] = done - waits_for(script)
+        done |= {s.name[:2] for s in group}
+    return found
+
+
+def overlapping(scripts: list[Path]) -> dict[str, bool]:
+    """Per notebook, whether it may run while another of this run does (neither must end before the other)."""
+    before = prerequisites(scripts)
+    return {n: any(m != n and m not in before[n] and n not in before[m] for m in before) for n in before}
+
+
+class GatedClient(NotebookClient):
+    """A notebook client whose cells tagged ``after-NN`` wait, before they run, until ``after[NN]`` is set (the
+    runner sets it when notebook NN has ended and been written); a tag naming a notebook outside the run is
+    ignored (its outputs are there from an earlier run)."""
+
+    after: dict[str, asyncio.Event]
+
+    async def async_execute_cell(self, cell: nbformat.NotebookNode, cell_index: int, execution_count: int | None = None,
+                                 store_history: bool = True) -> nbformat.NotebookNode:
+        for tag in cell.metadata.get("tags", []):
+            event = getattr(self, "after", {}).get(tag[len(AFTER):]) if tag.startswith(AFTER) else None
+            if event is not None and not event.is_set():
+                print(f"  {getattr(self, 'name', 'a notebook')} waits for {tag[len(AFTER):]} to end", flush=True)
+                await event.wait()
+        return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+
+
 def client_for(script: Path, params: dict[str, object], timeout: int, side_by_side: bool = False) -> NotebookClient:
     """A notebook client for one script (its notebook built with the parameters), kernel not yet started. The
     kernel talks to the runner over Unix sockets in a private temporary folder, not over TCP: no other user of
@@ -255,7 +298,7 @@ def client_for(script: Path, params: dict[str, object], timeout: int, side_by_si
     too (TMPDIR), and are removed with it. A kernel that runs beside
     another does its per-document stages in its own process (``CORPUS_UTILS_JOBS=1``, unless set already):
     the machine's cores are taken by the two kernels, and more processes would only add their overhead."""
-    client = NotebookClient(
+    client = GatedClient(
         build(script, params), timeout=timeout, kernel_name="python3", record_timing=False,
         resources={"metadata": {"path": str(script.parent)}},
         shutdown_kernel="immediate",  # every output has arrived when a notebook ends; on a stop, no kernel lingers
@@ -334,49 +377,50 @@ class _OwnSignals(asyncio.SelectorEventLoop):
             super().call_exception_handler(context)
 
 
-async def run_all(groups: list[list[Path]], folder: Path, params: dict[str, object], timeout: int) -> None:
-    """Run the groups in order, the notebooks of a group side by side; while a group runs, the kernels of the
-    next one start, so they are ready when its turn comes. Every client stays listed until its notebook is
-    done, so that a failure or an interrupt at any moment (even while a kernel starts) stops every kernel."""
-    clients: dict[str, tuple[NotebookClient, asyncio.Task[NotebookClient] | None]] = {}
-    try:
-        for k, stage in enumerate(groups):
-            for script in groups[k + 1] if k + 1 < len(groups) else []:
-                client = client_for(script, params, timeout, side_by_side=len(groups[k + 1]) > 1)
-                clients[script.stem] = (client, asyncio.create_task(start_kernel(client)))
-            await run_stage(stage, folder, params, timeout, clients)
-    finally:
-        for client, task in clients.values():
-            if task is not None and not task.done():
-                task.cancel()
-                await asyncio.wait([task])
-            await stop_kernel(client)
+async def run_all(scripts: list[Path], folder: Path, params: dict[str, object], timeout: int) -> None:
+    """Run the notebooks, each as soon as the notebooks it needs have ended (``prerequisites``): 01 and 02 side
+    by side, 03 once 01 has ended (its cells tagged ``after-02`` wait for 02), 04 and 05 side by side at the
+    end. A notebook's kernel starts, and imports the suite's libraries, when at most one notebook it needs is
+    still running, so it is ready when its turn comes. Every client stays listed until its notebook is done,
+    so that a failure or an interrupt at any moment (even while a kernel starts) stops every kernel; the
+    first failure stops the others."""
+    before, beside = prerequisites(scripts), overlapping(scripts)
+    ended = {s.name[:2]: asyncio.Event() for s in scripts}
+    changed = asyncio.Condition()
+    clients: dict[str, NotebookClient] = {}
 
-
-async def run_stage(stage: list[Path], folder: Path, params: dict[str, object], timeout: int,
-                    clients: dict[str, tuple[NotebookClient, asyncio.Task[NotebookClient] | None]]) -> None:
-    """Run one group of notebooks side by side (with the kernels started ahead for them, if any); the first
-    failure stops the others."""
+    async def until(ready: Any) -> None:
+        async with changed:
+            await changed.wait_for(ready)
 
     async def one(script: Path) -> None:
-        target = folder / f"{script.stem}.ipynb"
+        name, target = script.name[:2], folder / f"{script.stem}.ipynb"
+        await until(lambda: sum(not ended[m].is_set() for m in before[name]) <= 1)
+        client = client_for(script, params, timeout, side_by_side=beside[name])
+        client.after = {m: ended[m] for m in waits_for(script) if m in ended}  # type: ignore[attr-defined]
+        client.name = script.stem  # type: ignore[attr-defined]
+        clients[name] = client
+        await start_kernel(client)
+        await until(lambda: all(ended[m].is_set() for m in before[name]))
         print(f"running {script.stem} ...", flush=True)
         _RUNNING.append(script.stem)
-        if script.stem not in clients:  # the first group: no kernel was started ahead for it
-            clients[script.stem] = (client_for(script, params, timeout, side_by_side=len(stage) > 1), None)
-        client, task = clients[script.stem]
-        if task is not None:
-            await task  # its kernel was started while the group before ran
         seconds = await run(script, target, client)
-        del clients[script.stem]
+        del clients[name]
         _RUNNING.remove(script.stem)
         target.with_name(f"{target.stem}.failed.ipynb").unlink(missing_ok=True)
         shown = target.relative_to(ROOT) if target.is_relative_to(ROOT) else target
         print(f"  done {script.stem} in {seconds:.1f} s -> {shown}", flush=True)
+        async with changed:
+            ended[name].set()
+            changed.notify_all()
 
-    async with asyncio.TaskGroup() as group:
-        for script in stage:
-            group.create_task(one(script))
+    try:
+        async with asyncio.TaskGroup() as group:
+            for script in scripts:
+                group.create_task(one(script))
+    finally:
+        for client in list(clients.values()):
+            await stop_kernel(client)
 
 
 def write(nb: nbformat.NotebookNode, target: Path) -> None:
@@ -582,9 +626,8 @@ def _main(argv: list[str] | None = None) -> int:
     cluster = None
     try:
         cluster = start_engine()
-        groups = stages(scripts)
         with asyncio.Runner(loop_factory=_OwnSignals) as loop:
-            loop.run(run_all(groups, folders[2], params, args.timeout))
+            loop.run(run_all(scripts, folders[2], params, args.timeout))
     except BaseException as caught:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the restore short
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
