@@ -122,6 +122,14 @@ def test_notebook_03_starts_when_01_ends_and_waits_for_02_only_at_its_cells_tagg
     assert runner.overlapping(SCRIPTS[2:3]) == {"03": False}  # alone, it keeps its worker processes
 
 
+def test_a_cell_that_would_wait_for_a_later_notebook_is_refused_naming_the_notebook(tmp_path):
+    first, second = tmp_path / "02-first.py", tmp_path / "03-second.py"
+    first.write_text('# %% tags=["after-03"]\nx = 1\n', encoding="utf-8")
+    second.write_text("# %%\ny = 2\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="02-first.py: a cell tagged after-03 would wait for a notebook that runs"):
+        _runner().prerequisites([first, second])
+
+
 def test_cells_of_notebook_03_before_the_one_tagged_after_02_read_nothing_notebook_02_writes():
     source = (ROOT / "notebooks" / "03-framing.py").read_text(encoding="utf-8")
     head = source[: source.index('tags=["after-02"]')]

@@ -82,7 +82,8 @@ _STOPPED: list[str] = []  # names of the stop signals received (the kernel clien
 def _stop(signum: int, _frame: object) -> None:
     """Signal handler: turn SIGINT/SIGTERM into an exception, so cleanup and restore run."""
     _STOPPED.append(signal.Signals(signum).name)
-    raise Interrupted(_STOPPED[-1])
+    if len(_STOPPED) == 1:  # a second signal must not cut the cleanup of the first short
+        raise Interrupted(_STOPPED[-1])
 
 
 def _watch_parent(parent: int) -> None:
@@ -263,6 +264,9 @@ def prerequisites(scripts: list[Path]) -> dict[str, set[str]]:
     done: set[str] = set()
     for group in stages(scripts):
         for script in group:
+            if later := sorted(n for n in waits_for(script) if n >= script.name[:2]):
+                raise ValueError(f"{script.name}: a cell tagged {AFTER}{later[0]} would wait for a notebook that "
+                                 "runs after it (only earlier notebooks can be waited for)")
             found[script.name[:2]] = done - waits_for(script)
         done |= {s.name[:2] for s in group}
     return found
@@ -396,10 +400,9 @@ async def run_all(scripts: list[Path], folder: Path, params: dict[str, object], 
     async def one(script: Path) -> None:
         name, target = script.name[:2], folder / f"{script.stem}.ipynb"
         await until(lambda: sum(not ended[m].is_set() for m in before[name]) <= 1)
-        client = client_for(script, params, timeout, side_by_side=beside[name])
-        client.after = {m: ended[m] for m in waits_for(script) if m in ended}  # type: ignore[attr-defined]
-        client.name = script.stem  # type: ignore[attr-defined]
-        clients[name] = client
+        after = {m: ended[m] for m in waits_for(script) if m in ended}
+        clients[name] = client = client_for(script, params, timeout, side_by_side=beside[name])  # listed at once
+        client.after, client.name = after, script.stem  # type: ignore[attr-defined]
         await start_kernel(client)
         await until(lambda: all(ended[m].is_set() for m in before[name]))
         print(f"running {script.stem} ...", flush=True)
@@ -628,6 +631,8 @@ def _main(argv: list[str] | None = None) -> int:
         cluster = start_engine()
         with asyncio.Runner(loop_factory=_OwnSignals) as loop:
             loop.run(run_all(scripts, folders[2], params, args.timeout))
+        if _STOPPED:  # a stop signal that an event-loop callback swallowed: still a stop, never a success
+            raise Interrupted(_STOPPED[0])
     except BaseException as caught:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the restore short
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
