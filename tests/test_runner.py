@@ -126,7 +126,7 @@ def test_a_cell_that_would_wait_for_a_later_notebook_is_refused_naming_the_noteb
     first, second = tmp_path / "02-first.py", tmp_path / "03-second.py"
     first.write_text('# %% tags=["after-03"]\nx = 1\n', encoding="utf-8")
     second.write_text("# %%\ny = 2\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="02-first.py: a cell tagged after-03 would wait for a notebook that runs"):
+    with pytest.raises(ValueError, match=r"02-first\.py: a cell tagged after-03 would wait for a notebook that runs"):
         _runner().prerequisites([first, second])
 
 
