@@ -264,10 +264,11 @@ def prerequisites(scripts: list[Path]) -> dict[str, set[str]]:
     done: set[str] = set()
     for group in stages(scripts):
         for script in group:
-            if later := sorted(n for n in waits_for(script) if n >= script.name[:2]):
+            waits = waits_for(script)
+            if later := sorted(n for n in waits if n >= script.name[:2]):
                 raise ValueError(f"{script.name}: a cell tagged {AFTER}{later[0]} would wait for a notebook that "
                                  "runs after it (only earlier notebooks can be waited for)")
-            found[script.name[:2]] = done - waits_for(script)
+            found[script.name[:2]] = done - waits
         done |= {s.name[:2] for s in group}
     return found
 
