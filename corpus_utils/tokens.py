@@ -278,31 +278,53 @@ def _runs_key(texts: Sequence[str], stop: frozenset[str]) -> str:
     return digest.hexdigest()[:16]
 
 
+def _blocks(texts: Sequence[str]) -> tuple[list[str], list[int]]:
+    """The texts' blocks (their parts between blank lines, blank ones left out) in order, and how many each
+    text has. A sentence never crosses a blank line, so a text's runs are its blocks' runs one after another;
+    a section's blocks are its paragraphs, and the sections and paragraphs of a corpus are lemmatised once."""
+    blocks, counts = [], []
+    for text in texts:
+        parts = [b for b in text.split("\n\n") if b.strip()]
+        blocks.extend(parts)
+        counts.append(len(parts))
+    return blocks, counts
+
+
+def _by_text(block_runs: Sequence[list[list[str]]], counts: Sequence[int]) -> list[list[list[str]]]:
+    """Each text's runs: the runs of its ``counts[i]`` blocks, in order."""
+    out, start = [], 0
+    for n in counts:
+        out.append([r for block in block_runs[start : start + n] for r in block])
+        start += n
+    return out
+
+
 @stage("tokens")
 def unit_runs(texts: Iterable[str], stopwords: frozenset[str] | None = None, n_jobs: int = 2,
               cache_dir: str | Path | None = None) -> list[list[list[str]]]:
     """Per text, its content-word runs (lemmas, curated entities merged, stopwords removed); a large corpus
     is tokenised in ``n_jobs`` processes, in chunks, and comes back in the order of the texts. With
-    ``cache_dir``, the runs are kept there as JSON keyed by every input, so the next notebook reads them."""
+    ``cache_dir``, the runs of the texts' blocks (``_blocks``: a section's are its paragraphs) are kept there
+    as JSON keyed by every input, so the next notebook, or the same corpus cut into other units, reads them."""
     stop = general_stopwords() if stopwords is None else stopwords
-    texts = list(texts)
-    key = _runs_key(texts, stop)
+    blocks, counts = _blocks(list(texts))
+    key = _runs_key(blocks, stop)
     path = Path(cache_dir) / f"runs_{key}.json" if cache_dir is not None else None
     if path is None:
-        return _compute_runs(texts, stop, n_jobs)
+        return _by_text(_compute_runs(blocks, stop, n_jobs), counts)
     with caching.entry_lock(path):  # a notebook side by side that needs the same runs waits, then reads them
-        if (found := caching.read_entry(path, key)) is not None:
-            return _shared_runs(found)
-        runs = _compute_runs(texts, stop, n_jobs)
+        if (found := caching.read_entry(path, key)) is not None and len(found) == len(blocks):
+            return _by_text(_shared_runs(found), counts)
+        runs = _compute_runs(blocks, stop, n_jobs)
         try:  # atomic, with a digest of its content: a cut or altered entry is found and recomputed
             caching.write_entry(path, key, runs)
         except OSError as exc:  # a full or read-only cache folder slows the next run down, it does not stop this one
             warnings.warn(f"{exc.strerror}; the tokens are not cached, the run goes on", CorpusWarning, stacklevel=2)
-    return runs
+    return _by_text(runs, counts)
 
 
 def _compute_runs(texts: list[str], stop: frozenset[str], n_jobs: int) -> list[list[list[str]]]:
-    """The content-word runs of every text: on Dask, in processes by chunks, or here."""
+    """The content-word runs of every text (or block): on Dask, in processes by chunks, or here."""
     if engine.on_dask():  # a per-document stage: Dask bag partitions
         runs = list(engine.bag_map(partial(_text_runs, stop), texts))
     elif n_jobs <= 1 or sum(len(t) for t in texts) < PARALLEL_CHARS:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from corpus_utils import tokens
 
@@ -151,3 +153,38 @@ def test_runs_read_back_from_the_cache_hold_one_string_object_per_spelling(seeds
     for runs in (computed, read):
         words = [t for u in runs for r in u for t in r]
         assert len({id(t) for t in words}) == len(set(words)) < len(words)
+
+
+_PIECES = ["Border", "guards", "of", "Kazakhstan", "trained", "Shanghai Cooperation Organization", "U.S.", "3",
+           "met", "(", ")", ",", ".", ";", ":", "?", "-", "'s", " ", "  ", "\t", "\n", "\n\n", "\n\n\n", " \n\n "]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=40).map(" ".join) | st.lists(st.sampled_from(_PIECES),
+                                                                                max_size=40).map("".join))
+@settings(max_examples=300, deadline=None)
+def test_a_texts_runs_are_its_blank_line_blocks_runs_one_after_another(text):
+    stop = tokens.general_stopwords()
+    assert tokens._text_runs(stop, text) == [r for b in text.split("\n\n") for r in tokens._text_runs(stop, b)]
+
+
+def test_section_runs_from_their_paragraphs_equal_the_runs_of_each_whole_section(seeds):
+    import corpus_utils as cu
+
+    texts = cu.load_corpus(seeds)["text"].tolist()
+    stop = tokens.general_stopwords()
+    assert any("\n\n" in t for t in texts)
+    assert tokens.unit_runs(texts, n_jobs=1) == [tokens._text_runs(stop, t) for t in texts]
+
+
+def test_the_paragraphs_read_the_runs_that_lemmatising_the_sections_cached(seeds, tmp_path, monkeypatch):
+    import pytest
+
+    import corpus_utils as cu
+
+    paragraphs = cu.load_paragraphs(seeds)["text"].tolist()
+    expected = tokens.unit_runs(paragraphs, n_jobs=1)
+    tokens.unit_runs(cu.load_corpus(seeds)["text"], cache_dir=tmp_path)
+    monkeypatch.setattr(tokens, "_runs_of", lambda job: pytest.fail("the paragraphs were lemmatised again"))
+    monkeypatch.setattr(tokens, "_text_runs", lambda stop, text: pytest.fail("the paragraphs were lemmatised again"))
+    assert tokens.unit_runs(paragraphs, cache_dir=tmp_path) == expected
+    assert len(list(tmp_path.glob("runs_*.json"))) == 1
