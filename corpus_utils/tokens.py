@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 import sys
@@ -11,9 +12,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from importlib import resources
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import caching, engine
@@ -313,14 +316,53 @@ def unit_runs(texts: Iterable[str], stopwords: frozenset[str] | None = None, n_j
     if path is None:
         return _by_text(_compute_runs(blocks, stop, n_jobs), counts)
     with caching.entry_lock(path):  # a notebook side by side that needs the same runs waits, then reads them
-        if (found := caching.read_entry(path, key)) is not None and len(found) == len(blocks):
-            return _by_text(_shared_runs(found), counts)
+        if (found := _unpacked(path, caching.read_entry(path, key), len(blocks))) is not None:
+            return _by_text(found, counts)
         runs = _compute_runs(blocks, stop, n_jobs)
         try:  # atomic, with a digest of its content: a cut or altered entry is found and recomputed
-            caching.write_entry(path, key, runs)
+            caching.write_entry(path, key, _packed(runs))
         except OSError as exc:  # a full or read-only cache folder slows the next run down, it does not stop this one
             warnings.warn(f"{exc.strerror}; the tokens are not cached, the run goes on", CorpusWarning, stacklevel=2)
     return _by_text(runs, counts)
+
+
+def _encoded(values: Iterable[int]) -> str:
+    """Integers as base64 of little-endian int32."""
+    return base64.b64encode(np.fromiter(values, dtype="<i4").tobytes()).decode("ascii")
+
+
+def _decoded(text: str) -> np.ndarray:
+    """The integers of ``_encoded``."""
+    return np.frombuffer(base64.b64decode(text, validate=True), dtype="<i4")
+
+
+def _packed(runs: Sequence[Sequence[Sequence[str]]]) -> dict[str, Any]:
+    """Runs as a cache entry's data: the sorted terms, then every token's term id, every run's length and
+    every block's number of runs (int32, base64), so reading it back makes one string per term, not one per
+    occurrence (a JSON list of lists of strings held each word twice while it was interned)."""
+    terms = sorted({t for unit in runs for run in unit for t in run})
+    index = {t: i for i, t in enumerate(terms)}
+    return {"terms": terms, "ids": _encoded(index[t] for unit in runs for run in unit for t in run),
+            "runs": _encoded(len(run) for unit in runs for run in unit), "units": _encoded(len(u) for u in runs)}
+
+
+def _unpacked(path: Path, data: Any, n_blocks: int) -> list[list[list[str]]] | None:
+    """The runs of ``_packed`` data, one string object per term; None (a CorpusWarning naming the file) when
+    the data do not hold ``n_blocks`` blocks of runs, None without a word when there are no data."""
+    if data is None:
+        return None
+    try:
+        terms = [sys.intern(t) for t in data["terms"]]
+        ids, run_lengths, unit_lengths = (_decoded(data[part]) for part in ("ids", "runs", "units"))
+        if (len(unit_lengths) != n_blocks or int(unit_lengths.sum()) != len(run_lengths)
+                or int(run_lengths.sum()) != len(ids) or (len(ids) and not 0 <= ids.min() <= ids.max() < len(terms))):
+            raise ValueError("its runs do not fit the texts")
+        words = (terms[i] for start in range(0, len(ids), 65536) for i in ids[start : start + 65536].tolist())
+        lengths = iter(run_lengths.tolist())
+        return [[list(islice(words, n)) for n in islice(lengths, m)] for m in unit_lengths.tolist()]
+    except (KeyError, TypeError, ValueError) as exc:  # binascii.Error is a ValueError
+        warnings.warn(f"{path}: cache entry ignored and recomputed ({exc})", CorpusWarning, stacklevel=3)
+        return None
 
 
 def _compute_runs(texts: list[str], stop: frozenset[str], n_jobs: int) -> list[list[list[str]]]:

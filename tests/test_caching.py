@@ -3,6 +3,7 @@ is reported once (a CorpusWarning naming the file), discarded and recomputed; NO
 
 from __future__ import annotations
 
+import json
 import warnings
 
 import pandas as pd
@@ -132,10 +133,10 @@ def test_a_notebook_side_by_side_waits_for_the_runs_another_is_computing_then_re
         worker.start()
         worker.join(timeout=5.0)  # a spawned process needs a moment to import
         assert worker.is_alive() and not out.exists(), "the other notebook did not wait for the runs"
-        caching.write_entry(entry, key, [[["marker"]]] * len(TEXTS))
+        caching.write_entry(entry, key, tokens._packed([[["marker"]]] * len(TEXTS)))
     worker.join(timeout=60)
     assert out.read_text() == "done"
-    assert caching.read_entry(entry, key) == [[["marker"]]] * len(TEXTS)  # it read the entry, did not recompute
+    assert caching.read_entry(entry, key) == tokens._packed([[["marker"]]] * len(TEXTS))  # read, not recomputed
 
 
 
@@ -257,3 +258,12 @@ def test_no_cache_folder_keeps_the_parsed_corpus_in_memory_only(tmp_path, monkey
     loading.keep_parsed_in(None)
     loading.load_corpus(_corpus(tmp_path / "corpus"))
     assert not list(tmp_path.rglob("parsed-*.pkl"))
+
+
+def test_a_token_entry_whose_runs_do_not_fit_the_texts_is_reported_and_recomputed(tmp_path):
+    first = tokens.unit_runs(TEXTS, cache_dir=tmp_path)
+    path = _runs_file(tmp_path)
+    key = json.loads(path.read_text())["key"]
+    caching.write_entry(path, key, tokens._packed([[["border", "guard"]]]))  # one block where there are two
+    with pytest.warns(CorpusWarning, match=rf"{path.name}: cache entry ignored and recomputed \(its runs do not fit"):
+        assert tokens.unit_runs(TEXTS, cache_dir=tmp_path) == first
