@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+import sys
+import warnings
 from collections.abc import Mapping, Sequence
 from functools import lru_cache, partial
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from . import engine
+from . import caching, engine
+from .errors import CorpusWarning
 from .profiling import stage
 
 ACTOR_TYPES = ("Central Asian state", "external power", "multilateral organisation", "initiative")
@@ -65,11 +71,58 @@ def find_actors(text: str) -> list[tuple[str, str, str]]:
 
 
 @stage("actors")
-def actor_mentions(units: pd.DataFrame, keys: tuple[str, ...] = ("doc_id", "section")) -> pd.DataFrame:
-    """Actor mention counts per unit (e.g. per section): the key columns, actor, type, mentions."""
+def actor_mentions(units: pd.DataFrame, keys: tuple[str, ...] = ("doc_id", "section"),
+                   cache_dir: str | Path | None = None) -> pd.DataFrame:
+    """Actor mention counts per unit (e.g. per section): the key columns, actor, type, mentions.
+
+    Parameters
+    ----------
+    units : one row per unit, with the ``keys`` columns and ``text``.
+    keys : the columns that name a unit.
+    cache_dir : keep the table there, keyed by the units' keys and texts, the gazetteer, this module's code and
+        pandas' version, so the next notebook on the same units reads it instead of searching every text again
+        (a cut or altered entry is reported and recomputed; a folder that cannot be written only slows the next
+        run down).
+    """
+    if cache_dir is None:
+        return _mentions(units, keys)
+    key = _mentions_key(units, keys)
+    path = Path(cache_dir) / f"actors_{key}.pkl"
+    with caching.entry_lock(path):  # a notebook side by side that needs the same table waits, then reads it
+        found = caching.read_pickled(path, key)
+        if isinstance(found, pd.DataFrame) and list(found.columns) == [*keys, *_COUNTED]:
+            return found
+        table = _mentions(units, keys)
+        try:
+            caching.write_pickled(path, key, table)
+        except OSError as exc:
+            warnings.warn(f"{exc.strerror}; the actor mentions are not cached, the run goes on", CorpusWarning,
+                          stacklevel=3)
+    return table
+
+
+_COUNTED = ["actor", "type", "mentions"]
+
+
+def _mentions(units: pd.DataFrame, keys: tuple[str, ...]) -> pd.DataFrame:
+    """``actor_mentions`` computed: every unit's text searched, here or in the engine's workers."""
     records = units[[*keys, "text"]].to_dict("records")
     rows = [row for part in engine.mapper()(partial(_unit_mentions, keys), records) for row in part]
-    return pd.DataFrame(rows, columns=[*keys, "actor", "type", "mentions"])
+    return pd.DataFrame(rows, columns=[*keys, *_COUNTED])
+
+
+def _mentions_key(units: pd.DataFrame, keys: tuple[str, ...]) -> str:
+    """Digest of everything ``actor_mentions`` depends on: the units' keys and texts, the gazetteer, this
+    module's code, the Python minor version (its regex engine) and pandas' version (the pickled table)."""
+    digest = hashlib.sha256()
+    gazetteer_bytes = resources.files("corpus_utils.data").joinpath("gazetteer.csv").read_bytes()
+    python = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    for part in (json.dumps(list(keys)).encode(), gazetteer_bytes, python.encode()):
+        digest.update(hashlib.sha256(part).digest())
+    for row in units[[*keys, "text"]].itertuples(index=False):  # a digest per field: no two tables share a key
+        for value in row:
+            digest.update(hashlib.sha256(str(value).encode("utf-8")).digest())
+    return caching.cache_key(("actors",), ("pandas",), units=digest.hexdigest())
 
 
 def _unit_mentions(keys: Sequence[str], record: Mapping[str, Any]) -> list[dict[str, Any]]:

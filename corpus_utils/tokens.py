@@ -346,7 +346,7 @@ def _packed(runs: Sequence[Sequence[Sequence[str]]]) -> dict[str, Any]:
             "runs": _encoded(len(run) for unit in runs for run in unit), "units": _encoded(len(u) for u in runs)}
 
 
-def _unpacked(path: Path, data: Any, n_blocks: int) -> list[list[list[str]]] | None:
+def _unpacked(path: Path, data: Any, n_blocks: int, stacklevel: int = 3) -> list[list[list[str]]] | None:
     """The runs of ``_packed`` data, one string object per term; None (a CorpusWarning naming the file) when
     the data do not hold ``n_blocks`` blocks of runs, None without a word when there are no data."""
     if data is None:
@@ -361,7 +361,7 @@ def _unpacked(path: Path, data: Any, n_blocks: int) -> list[list[list[str]]] | N
         lengths = iter(run_lengths.tolist())
         return [[list(islice(words, n)) for n in islice(lengths, m)] for m in unit_lengths.tolist()]
     except (KeyError, TypeError, ValueError) as exc:  # binascii.Error is a ValueError
-        warnings.warn(f"{path}: cache entry ignored and recomputed ({exc})", CorpusWarning, stacklevel=3)
+        warnings.warn(f"{path}: cache entry ignored and recomputed ({exc})", CorpusWarning, stacklevel=stacklevel)
         return None
 
 
@@ -400,6 +400,56 @@ def join_phrases(model: Any, runs: Sequence[Sequence[list[str]]]) -> list[list[s
 
 
 _PHRASED: dict[tuple[str, int, float], tuple[pd.DataFrame, list[list[str]]]] = {}  # last units phrased, by key
+_PHRASE_COLUMNS = ["phrase", "count", "npmi"]
+
+
+def _phrased(texts: list[str], stop: frozenset[str], min_count: int, threshold: float, n_jobs: int,
+             cache_dir: str | Path) -> tuple[pd.DataFrame, list[list[str]]]:
+    """The learned phrases and each text's runs with them joined, kept in ``cache_dir`` as the blocks' joined
+    tokens (a text's are its blocks', one after another: phrases join within a run, and runs never cross
+    blocks), keyed by the blocks' runs key and the phrase settings: the sections and paragraphs of a corpus,
+    in any notebook, learn and join the phrases once."""
+    blocks, counts = _blocks(texts)
+    key = caching.cache_key((), ("gensim",), runs=_runs_key(blocks, stop), min_count=min_count,
+                            threshold=threshold)
+    path = Path(cache_dir) / f"phrased_{key}.json"
+    with caching.entry_lock(path):  # a notebook side by side that needs the same phrases waits, then reads them
+        if (found := _read_phrased(path, caching.read_entry(path, key), len(blocks))) is not None:
+            return found[0], _joined_by_text(found[1], counts)
+        block_runs = unit_runs(blocks, stop, n_jobs=n_jobs, cache_dir=cache_dir)
+        model, phrases = learn_phrases([r for u in block_runs for r in u], min_count, threshold)
+        joined = [[toks] for toks in join_phrases(model, block_runs)]
+        try:  # atomic, with a digest of its content: a cut or altered entry is found and recomputed
+            caching.write_entry(path, key, {"phrases": phrases.to_dict("list"), "tokens": _packed(joined)})
+        except OSError as exc:  # a full or read-only cache folder slows the next run down, it does not stop this one
+            warnings.warn(f"{exc.strerror}; the phrases are not cached, the run goes on", CorpusWarning, stacklevel=3)
+    return phrases, _joined_by_text(joined, counts)
+
+
+def _read_phrased(path: Path, data: Any, n_blocks: int) -> tuple[pd.DataFrame, list[list[list[str]]]] | None:
+    """The phrases table and blocks' joined tokens of a ``_phrased`` entry; None (a CorpusWarning naming the
+    file) when they do not fit ``n_blocks`` blocks, None without a word when there are no data."""
+    if data is None:
+        return None
+    try:
+        columns = data["phrases"]
+        table = pd.DataFrame(columns, columns=_PHRASE_COLUMNS)
+        if sorted(columns) != sorted(_PHRASE_COLUMNS) or any(len(v) != len(table) for v in columns.values()):
+            raise ValueError("its phrases table is not one")
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        warnings.warn(f"{path}: cache entry ignored and recomputed ({exc})", CorpusWarning, stacklevel=4)
+        return None
+    blocks = _unpacked(path, data.get("tokens", {}), n_blocks, stacklevel=4)
+    return None if blocks is None else (table, blocks)
+
+
+def _joined_by_text(blocks: Sequence[list[list[str]]], counts: Sequence[int]) -> list[list[str]]:
+    """Each text's joined tokens: its ``counts[i]`` blocks' (each block one list of tokens), in order."""
+    out, start = [], 0
+    for n in counts:
+        out.append([t for block in blocks[start : start + n] for run in block for t in run])
+        start += n
+    return out
 
 
 @stage("tokens")
@@ -434,7 +484,8 @@ def tokenize_units(
     n_jobs : int
         Processes for lemmatising.
     cache_dir : str or Path, optional
-        Passed on to ``unit_runs`` (a keyed cache of the lemmatised runs).
+        Keep the lemmatised runs (``unit_runs``) and the phrases with the phrase-joined tokens there, keyed by
+        every input, unless ``runs`` are given: the next notebook reads them instead of learning them again.
 
     Returns
     -------
@@ -449,10 +500,13 @@ def tokenize_units(
         phrases, content = _PHRASED[key]
     else:
         _PHRASED.clear()  # one entry: memory holds one corpus's phrased units at most
-        if runs is None or extra_stopwords:
-            runs = unit_runs(texts, stop, n_jobs=n_jobs, cache_dir=cache_dir)
-        model, phrases = learn_phrases([r for u in runs for r in u], phrase_min_count, phrase_threshold)
-        content = join_phrases(model, runs)
+        if cache_dir is not None and (runs is None or extra_stopwords):
+            phrases, content = _phrased(texts, stop, phrase_min_count, phrase_threshold, n_jobs, cache_dir)
+        else:
+            if runs is None or extra_stopwords:
+                runs = unit_runs(texts, stop, n_jobs=n_jobs, cache_dir=cache_dir)
+            model, phrases = learn_phrases([r for u in runs for r in u], phrase_min_count, phrase_threshold)
+            content = join_phrases(model, runs)
         _PHRASED[key] = (phrases, content)
     phrases = phrases.copy()
     corpus_stop = document_frequency_stopwords(content, max_df)

@@ -31,7 +31,7 @@
 # %% tags=["parameters"]
 CORPUS = "../seeds"
 OUTDIR = ".."
-CACHE_DIR = "../.cache"  # the parsed corpus and tokenised text are kept here (keyed by their inputs) for 02-05
+CACHE_DIR = "../.cache"  # the parsed corpus, tokens and actor mentions are kept here (keyed by their inputs) for 02-05
 MAX_DF = 0.6
 PHRASE_MIN_COUNT = 3
 PHRASE_THRESHOLD = 0.5
@@ -161,7 +161,7 @@ tokens.phrase_grid([r for unit in runs for r in unit], [2, 3, 5, 20], [0.3, 0.5,
 
 # %%
 tok = tokens.tokenize_units(sections["text"], max_df=MAX_DF, phrase_min_count=PHRASE_MIN_COUNT,
-                            phrase_threshold=PHRASE_THRESHOLD, runs=runs)
+                            phrase_threshold=PHRASE_THRESHOLD, cache_dir=CACHE_DIR)
 tok.phrases.head(25)
 
 # %% [markdown] tags=["seed-prose"]
@@ -218,7 +218,7 @@ distinct.assign(label=[labels.get(g, g) for g in distinct["doc_id"]]).pivot(inde
 # mention each of Kazakhstan and Uzbekistan.
 
 # %%
-mentions = actors.actor_mentions(sections)
+mentions = actors.actor_mentions(sections, cache_dir=CACHE_DIR)
 mentions_by_group = mentions.assign(doc_id=mentions["doc_id"].map(groups))
 words = sections.groupby(sections["doc_id"].map(groups))["n_words"].sum().to_dict()
 actors.actor_salience(mentions_by_group, words, digits=1).pivot(

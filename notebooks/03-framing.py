@@ -37,7 +37,7 @@
 # %% tags=["parameters"]
 CORPUS = "../seeds"
 OUTDIR = ".."
-CACHE_DIR = "../.cache"  # the parsed corpus and tokenised text kept by notebooks 01 and 02 (keyed by their inputs)
+CACHE_DIR = "../.cache"  # the parsed corpus, tokens and actor mentions kept by 01 and 02 (keyed by their inputs)
 VALIDATION = "../validation/blind"
 OLD_VALIDATION = "../validation/earlier"  # the earlier, unblinded coding (article labels shown)
 CODINGS = ""  # people's codings (notebook 05); "" = validation/ for the seed corpus, OUTDIR/validation for another
@@ -277,7 +277,7 @@ if comparable:
 # the null too. One-sided p-values, Benjamini-Hochberg q-values over each article's ties.
 
 # %%
-mentions = actors.actor_mentions(sections)
+mentions = actors.actor_mentions(sections, cache_dir=CACHE_DIR)
 words = sections.groupby(unit_groups)["n_words"].sum().to_dict()
 salience = actors.actor_salience(mentions.assign(doc_id=mentions["doc_id"].map(groups)), words)
 fig = plots.plot_actor_salience(salience, labels)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 import corpus_utils as cu
 from corpus_utils.actors import ACTOR_TYPES, actor_mentions, find_actors, gazetteer
@@ -104,3 +105,68 @@ def test_group_ties_are_computed_within_each_group_only():
     mentions = pd.concat([_mentions({1: ["A", "B"]}, "x"), _mentions({1: ["A", "C"]}, "y")])
     ties = cu.actors.group_ties(mentions, {"x": "gx", "y": "gy"}, n_perm=10)
     assert ties[["group", "actor_a", "actor_b"]].values.tolist() == [["gx", "A", "B"], ["gy", "A", "C"]]
+
+
+CACHED_UNITS = pd.DataFrame({"doc_id": ["a", "a", "b"], "section": [0, 1, 0],
+                             "text": ["Russia and Russia's army", "NATO and the SCO", "Kazakh and Uzbek guards"]})
+
+
+def _counting(monkeypatch) -> list[int]:
+    from corpus_utils import actors
+
+    calls = [0]
+    original = actors._mentions
+
+    def counting(units, keys):
+        calls[0] += 1
+        return original(units, keys)
+
+    monkeypatch.setattr(actors, "_mentions", counting)
+    return calls
+
+
+def test_cached_actor_mentions_are_read_back_by_the_next_call_without_searching_again(tmp_path, monkeypatch):
+    first = actor_mentions(CACHED_UNITS, cache_dir=tmp_path)
+    pd.testing.assert_frame_equal(first, actor_mentions(CACHED_UNITS))  # the same table as without a cache
+    calls = _counting(monkeypatch)
+    again = actor_mentions(CACHED_UNITS, cache_dir=tmp_path)
+    pd.testing.assert_frame_equal(again, first)
+    assert calls[0] == 0
+
+
+def test_cached_actor_mentions_of_other_texts_are_not_reused(tmp_path):
+    actor_mentions(CACHED_UNITS, cache_dir=tmp_path)
+    other = CACHED_UNITS.assign(text=["China", "NATO and the SCO", "Kazakh and Uzbek guards"])
+    assert actor_mentions(other, cache_dir=tmp_path)["actor"].tolist()[0] == "China"
+
+
+def test_cached_actor_mentions_of_units_under_other_keys_are_not_reused(tmp_path):
+    actor_mentions(CACHED_UNITS, cache_dir=tmp_path)
+    renumbered = CACHED_UNITS.assign(section=[5, 6, 7])
+    assert actor_mentions(renumbered, cache_dir=tmp_path)["section"].unique().tolist() == [5, 6, 7]
+
+
+def test_an_altered_actor_mentions_entry_is_reported_naming_the_file_and_recomputed(tmp_path, monkeypatch):
+    from corpus_utils.errors import CorpusWarning
+
+    first = actor_mentions(CACHED_UNITS, cache_dir=tmp_path)
+    (path,) = tmp_path.glob("actors_*.pkl")
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) - 40])
+    calls = _counting(monkeypatch)
+    with pytest.warns(CorpusWarning, match=rf"{path.name}: cache entry ignored and recomputed"):
+        pd.testing.assert_frame_equal(actor_mentions(CACHED_UNITS, cache_dir=tmp_path), first)
+    assert calls[0] == 1
+
+
+def test_actor_mentions_go_on_without_a_cache_when_the_folder_cannot_be_written(tmp_path, monkeypatch):
+    from corpus_utils import caching
+    from corpus_utils.errors import CorpusWarning
+
+    def full(path, data):
+        raise OSError(28, f"could not write {path}: No space left on device")
+
+    monkeypatch.setattr(caching, "atomic_write", full)
+    with pytest.warns(CorpusWarning, match="the actor mentions are not cached, the run goes on"):
+        counts = actor_mentions(CACHED_UNITS, cache_dir=tmp_path)
+    assert len(counts) == 5 and not list(tmp_path.glob("actors_*.pkl"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -188,3 +189,76 @@ def test_the_paragraphs_read_the_runs_that_lemmatising_the_sections_cached(seeds
     monkeypatch.setattr(tokens, "_text_runs", lambda stop, text: pytest.fail("the paragraphs were lemmatised again"))
     assert tokens.unit_runs(paragraphs, cache_dir=tmp_path) == expected
     assert len(list(tmp_path.glob("runs_*.json"))) == 1
+
+
+def _uncached(texts, **settings):
+    tokens._PHRASED.clear()  # the in-memory reuse of the last units phrased would hide the disk cache
+    return tokens.tokenize_units(texts, **settings)
+
+
+def test_the_paragraphs_read_the_phrases_the_sections_learned_and_get_the_same_tokens(seeds, tmp_path, monkeypatch):
+    import pytest
+
+    import corpus_utils as cu
+
+    paragraphs = cu.load_paragraphs(seeds)["text"].tolist()
+    expected = _uncached(paragraphs, max_df=0.6)
+    _uncached(cu.load_corpus(seeds)["text"], max_df=0.6, cache_dir=tmp_path)
+    tokens._PHRASED.clear()
+    monkeypatch.setattr(tokens, "learn_phrases", lambda *a, **k: pytest.fail("the phrases were learned again"))
+    monkeypatch.setattr(tokens, "_runs_of", lambda job: pytest.fail("the paragraphs were lemmatised again"))
+    read = tokens.tokenize_units(paragraphs, max_df=0.6, cache_dir=tmp_path)
+    assert read.tokens == expected.tokens and len(read.phrases) > 0
+    pd.testing.assert_frame_equal(read.phrases, expected.phrases)
+    pd.testing.assert_frame_equal(read.corpus_stopwords, expected.corpus_stopwords)
+
+
+def test_phrases_learned_with_other_settings_are_not_reused(seeds, tmp_path):
+    import corpus_utils as cu
+
+    texts = cu.load_corpus(seeds)["text"].tolist()
+    _uncached(texts, phrase_min_count=2, cache_dir=tmp_path)
+    read = _uncached(texts, phrase_min_count=5, cache_dir=tmp_path)
+    pd.testing.assert_frame_equal(read.phrases, _uncached(texts, phrase_min_count=5).phrases)
+    assert len(list(tmp_path.glob("phrased_*.json"))) == 2
+
+
+@pytest.mark.parametrize("damage", ["cut", "phrases", "tokens"])
+def test_a_damaged_phrases_entry_is_reported_naming_the_file_and_recomputed(seeds, tmp_path, damage):
+    import json
+
+    import corpus_utils as cu
+    from corpus_utils import caching
+    from corpus_utils.errors import CorpusWarning
+
+    texts = cu.load_corpus(seeds)["text"].tolist()
+    first = _uncached(texts, cache_dir=tmp_path)
+    (path,) = tmp_path.glob("phrased_*.json")
+    entry = json.loads(path.read_text())
+    if damage == "cut":
+        path.write_text(path.read_text()[:-200])
+    else:  # a well-formed entry (its digest checks) whose data do not fit: e.g. written by other code
+        data = entry["data"]
+        data.update({"phrases": {"phrase": ["a_b"], "count": []}} if damage == "phrases" else
+                    {"tokens": {**data["tokens"], "units": tokens._encoded([1])}})
+        caching.write_entry(path, entry["key"], data)
+    with pytest.warns(CorpusWarning, match=rf"{path.name}: cache entry ignored and recomputed"):
+        again = _uncached(texts, cache_dir=tmp_path)
+    assert again.tokens == first.tokens
+    pd.testing.assert_frame_equal(again.phrases, first.phrases)
+
+
+def test_phrases_go_on_without_a_cache_when_the_folder_cannot_be_written(seeds, tmp_path, monkeypatch):
+    import corpus_utils as cu
+    from corpus_utils import caching
+    from corpus_utils.errors import CorpusWarning
+
+    def full(path, data):
+        raise OSError(28, f"could not write {path}: No space left on device")
+
+    texts = cu.load_corpus(seeds)["text"].tolist()
+    monkeypatch.setattr(caching, "atomic_write", full)
+    with pytest.warns(CorpusWarning) as caught:  # the runs are not cached either
+        written = _uncached(texts, cache_dir=tmp_path)
+    assert any(str(w.message).endswith("the phrases are not cached, the run goes on") for w in caught)
+    assert written.tokens == _uncached(texts).tokens and not list(tmp_path.glob("phrased_*.json"))
