@@ -6,7 +6,6 @@ import hashlib
 import json
 import re
 import sys
-import warnings
 from collections.abc import Mapping, Sequence
 from functools import lru_cache, partial
 from importlib import resources
@@ -17,7 +16,6 @@ import numpy as np
 import pandas as pd
 
 from . import caching, engine
-from .errors import CorpusWarning
 from .profiling import stage
 
 ACTOR_TYPES = ("Central Asian state", "external power", "multilateral organisation", "initiative")
@@ -88,17 +86,13 @@ def actor_mentions(units: pd.DataFrame, keys: tuple[str, ...] = ("doc_id", "sect
         return _mentions(units, keys)
     key = _mentions_key(units, keys)
     path = Path(cache_dir) / f"actors_{key}.pkl"
-    with caching.entry_lock(path):  # a notebook side by side that needs the same table waits, then reads it
+
+    def read() -> pd.DataFrame | None:
         found = caching.read_pickled(path, key)
-        if isinstance(found, pd.DataFrame) and list(found.columns) == [*keys, *_COUNTED]:
-            return found
-        table = _mentions(units, keys)
-        try:
-            caching.write_pickled(path, key, table)
-        except OSError as exc:
-            warnings.warn(f"{exc.strerror}; the actor mentions are not cached, the run goes on", CorpusWarning,
-                          stacklevel=3)
-    return table
+        return found if isinstance(found, pd.DataFrame) and list(found.columns) == [*keys, *_COUNTED] else None
+
+    return caching.kept(path, read, lambda: _mentions(units, keys),
+                        lambda table: caching.write_pickled(path, key, table), "the actor mentions are not cached")
 
 
 _COUNTED = ["actor", "type", "mentions"]

@@ -14,12 +14,13 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
 from .errors import CorpusWarning
 
+T = TypeVar("T")
 NO_CACHE_ENV = "CORPUS_UTILS_NO_CACHE"  # set (make figures NO_CACHE=1): recompute everything, read no cache
 
 
@@ -104,6 +105,24 @@ def entry_lock(path: str | Path) -> Iterator[None]:
         return
     with _flocked(handle):
         yield
+
+
+def kept(path: str | Path, read: Callable[[], T | None], compute: Callable[[], T], write: Callable[[T], None],
+         unwritten: str) -> T:
+    """``read()`` the entry at ``path``, or ``compute()`` and ``write`` it, holding the entry's lock: a notebook
+    side by side that needs the same entry waits, then reads it. A folder that cannot be written slows the next
+    run down, it does not stop this one: a CorpusWarning says so (``unwritten``, e.g. "the tokens are not
+    cached")."""
+    with entry_lock(path):
+        found = read()
+        if found is not None:
+            return found
+        result = compute()
+        try:  # atomic, with a digest of its content: a cut or altered entry is found and recomputed
+            write(result)
+        except OSError as exc:  # e.g. a full or read-only cache folder
+            warnings.warn(f"{exc.strerror}; {unwritten}, the run goes on", CorpusWarning, stacklevel=3)
+    return result
 
 
 def _content_digest(data: Any) -> str:

@@ -347,15 +347,8 @@ def parsed_corpus(path: str | Path) -> Parsed:
     if state is None or (entry := _disk_entry(path, state)) is None:
         found = _parse(path)
     else:
-        with caching.entry_lock(entry[0]):  # a notebook side by side waits for this parse, then reads it
-            found = _from_disk(state, entry)
-            if found is None:
-                found = _parse(path)
-                try:
-                    caching.write_pickled(*entry, found)
-                except OSError as exc:  # a full or read-only cache folder: the next notebook parses again
-                    warnings.warn(f"{exc.strerror}; the parsed corpus is not kept, the run goes on", CorpusWarning,
-                                  stacklevel=2)
+        found = caching.kept(entry[0], lambda: _from_disk(state, entry), lambda: _parse(path),
+                             lambda parsed: caching.write_pickled(*entry, parsed), "the parsed corpus is not kept")
     _remember(state, found)
     return found
 

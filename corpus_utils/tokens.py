@@ -315,14 +315,9 @@ def unit_runs(texts: Iterable[str], stopwords: frozenset[str] | None = None, n_j
     path = Path(cache_dir) / f"runs_{key}.json" if cache_dir is not None else None
     if path is None:
         return _by_text(_compute_runs(blocks, stop, n_jobs), counts)
-    with caching.entry_lock(path):  # a notebook side by side that needs the same runs waits, then reads them
-        if (found := _unpacked(path, caching.read_entry(path, key), len(blocks))) is not None:
-            return _by_text(found, counts)
-        runs = _compute_runs(blocks, stop, n_jobs)
-        try:  # atomic, with a digest of its content: a cut or altered entry is found and recomputed
-            caching.write_entry(path, key, _packed(runs))
-        except OSError as exc:  # a full or read-only cache folder slows the next run down, it does not stop this one
-            warnings.warn(f"{exc.strerror}; the tokens are not cached, the run goes on", CorpusWarning, stacklevel=2)
+    runs = caching.kept(path, lambda: _unpacked(path, caching.read_entry(path, key), len(blocks)),
+                        lambda: _compute_runs(blocks, stop, n_jobs),
+                        lambda computed: caching.write_entry(path, key, _packed(computed)), "the tokens are not cached")
     return _by_text(runs, counts)
 
 
@@ -413,16 +408,16 @@ def _phrased(texts: list[str], stop: frozenset[str], min_count: int, threshold: 
     key = caching.cache_key((), ("gensim",), runs=_runs_key(blocks, stop), min_count=min_count,
                             threshold=threshold)
     path = Path(cache_dir) / f"phrased_{key}.json"
-    with caching.entry_lock(path):  # a notebook side by side that needs the same phrases waits, then reads them
-        if (found := _read_phrased(path, caching.read_entry(path, key), len(blocks))) is not None:
-            return found[0], _joined_by_text(found[1], counts)
+
+    def compute() -> tuple[pd.DataFrame, list[list[list[str]]]]:
         block_runs = unit_runs(blocks, stop, n_jobs=n_jobs, cache_dir=cache_dir)
         model, phrases = learn_phrases([r for u in block_runs for r in u], min_count, threshold)
-        joined = [[toks] for toks in join_phrases(model, block_runs)]
-        try:  # atomic, with a digest of its content: a cut or altered entry is found and recomputed
-            caching.write_entry(path, key, {"phrases": phrases.to_dict("list"), "tokens": _packed(joined)})
-        except OSError as exc:  # a full or read-only cache folder slows the next run down, it does not stop this one
-            warnings.warn(f"{exc.strerror}; the phrases are not cached, the run goes on", CorpusWarning, stacklevel=3)
+        return phrases, [[toks] for toks in join_phrases(model, block_runs)]
+
+    phrases, joined = caching.kept(
+        path, lambda: _read_phrased(path, caching.read_entry(path, key), len(blocks)), compute,
+        lambda c: caching.write_entry(path, key, {"phrases": c[0].to_dict("list"), "tokens": _packed(c[1])}),
+        "the phrases are not cached")
     return phrases, _joined_by_text(joined, counts)
 
 

@@ -267,3 +267,16 @@ def test_a_token_entry_whose_runs_do_not_fit_the_texts_is_reported_and_recompute
     caching.write_entry(path, key, tokens._packed([[["border", "guard"]]]))  # one block where there are two
     with pytest.warns(CorpusWarning, match=rf"{path.name}: cache entry ignored and recomputed \(its runs do not fit"):
         assert tokens.unit_runs(TEXTS, cache_dir=tmp_path) == first
+
+
+def test_a_cache_folder_that_cannot_be_written_still_loads_the_corpus_and_says_it_is_not_kept(kept, monkeypatch):
+    from corpus_utils import loading
+
+    def full(path, data):
+        raise OSError(28, f"could not write {path}: No space left on device")
+
+    corpus, cache = kept
+    monkeypatch.setattr(caching, "atomic_write", full)
+    with pytest.warns(CorpusWarning, match="No space left on device; the parsed corpus is not kept, the run goes on"):
+        sections = loading.load_corpus(corpus)
+    assert sections["doc_id"].unique().tolist() == ["a", "b"] and not list(cache.glob("parsed-*.pkl"))
