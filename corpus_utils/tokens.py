@@ -440,11 +440,7 @@ def _read_phrased(path: Path, data: Any, n_blocks: int) -> tuple[pd.DataFrame, l
 
 def _joined_by_text(blocks: Sequence[list[list[str]]], counts: Sequence[int]) -> list[list[str]]:
     """Each text's joined tokens: its ``counts[i]`` blocks' (each block one list of tokens), in order."""
-    out, start = [], 0
-    for n in counts:
-        out.append([t for block in blocks[start : start + n] for run in block for t in run])
-        start += n
-    return out
+    return [[t for run in unit for t in run] for unit in _by_text(blocks, counts)]
 
 
 @stage("tokens")
