@@ -159,9 +159,12 @@ def decode(data: bytes) -> tuple[str, str, str]:
     return _legacy(data, utf8_error)
 
 
+_CONTROLS = [chr(i) for i in range(32) if chr(i) not in "\n\r\t\f"]  # what binary data is full of
+
+
 def _looks_binary(text: str) -> bool:
     """True when more than a small share of characters are control characters."""
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
+    controls = sum(map(text.count, _CONTROLS))
     return controls > _BINARY_CONTROL_SHARE * max(len(text), 1)
 
 

@@ -62,17 +62,19 @@ def iter_matches(sentences: Sequence[Sequence[str]], phrases: Sequence[str], mas
     hidden = frozenset(masked) - frozenset(phrases)
     index = _patterns(tuple(sorted(set(phrases) | hidden)))
     for s, sent in enumerate(sentences):
-        i = 0
-        while i < len(sent):
-            for pat in index.get(sent[i], ()):
+        if index.keys().isdisjoint(sent):  # most sentences hold no indicator's first lemma
+            continue
+        after = 0  # a match ends here: the next one may not start before it
+        for i in [i for i, token in enumerate(sent) if token in index]:
+            if i < after:
+                continue
+            for pat in index[sent[i]]:
                 if tuple(sent[i : i + len(pat)]) == pat:
                     phrase = " ".join(pat)
                     if phrase not in hidden:
                         yield s, i, phrase
-                    i += len(pat)
+                    after = i + len(pat)
                     break
-            else:
-                i += 1
 
 
 def count_matches(sentences: Sequence[Sequence[str]], phrases: Sequence[str], masked: Sequence[str] = ()

@@ -33,7 +33,15 @@ def _detector(codes: tuple[str, ...]) -> Any:
     from simplemma.strategies.dictionaries import DefaultDictionaryFactory
 
     factory = DefaultDictionaryFactory(cache_max_size=len(codes))
-    return LanguageDetector(lang=codes, lemmatization_strategy=DefaultStrategy(dictionary_factory=factory))
+    return LanguageDetector(lang=codes, lemmatization_strategy=_Remembered(DefaultStrategy(dictionary_factory=factory)))
+
+
+class _Remembered:
+    """A simplemma lemmatization strategy that looks each (word, language) up once: the same answers as the
+    strategy it wraps (which is deterministic), without searching again for a word that recurs in many files."""
+
+    def __init__(self, strategy: Any) -> None:
+        self.get_lemma = functools.lru_cache(maxsize=1 << 18)(strategy.get_lemma)
 
 
 @functools.cache

@@ -86,6 +86,8 @@ def merge_entities(tokens: Sequence[str]) -> list[str]:
     Abbreviation keys keep their capitals, phrase keys are lowercase: so "US" matches, "us" does not.
     """
     table, starts = curated_entities(), _entity_starts()
+    if starts.keys().isdisjoint(tokens) and starts.keys().isdisjoint(map(str.lower, tokens)):
+        return list(tokens)  # no entity starts here (most clauses)
     out: list[str] = []
     i = 0
     while i < len(tokens):
@@ -110,12 +112,14 @@ def lemma_sentences(text: str) -> list[list[str]]:
     Clause punctuation (commas, brackets, dashes, quotes) is kept as a "," token so that learned
     phrases never join words across it.
     """
+    entities = _entity_tokens()
     out = []
     for sentence in sentences(text):
         tokens: list[str] = []
         for clause in _CLAUSE_BREAK.split(sentence):
-            merged = merge_entities([_POSSESSIVE.sub("", w) for w in words(clause)])
-            tokens.extend([t if t in _entity_tokens() else lemma(t) for t in merged] + [","])
+            merged = merge_entities([_POSSESSIVE.sub("", w) if "'" in w or "\u2019" in w else w
+                                     for w in words(clause)])
+            tokens.extend([t if t in entities else lemma(t) for t in merged] + [","])
         out.append(tokens[:-1])
     return out
 

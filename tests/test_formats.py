@@ -230,3 +230,9 @@ def test_a_corpus_string_resolves_to_an_absolute_path_keeping_its_options(tmp_pa
     monkeypatch.chdir(tmp_path)
     (tmp_path / "t.csv").write_text("id,body\n")
     assert formats.resolved("./t.csv?text=body&doc_id=id") == f"{tmp_path}/t.csv?text=body&doc_id=id"
+
+
+def test_a_few_stray_control_characters_do_not_make_a_text_binary():
+    text = "Border talks resumed.\x0b " * 20 + "\t\f\r\n" * 50
+    assert not formats._looks_binary(text)
+    assert formats._looks_binary("Border talks\x00\x01\x02\x1f resumed.")

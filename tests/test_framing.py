@@ -269,3 +269,20 @@ def test_group_keyness_reference_counts_are_the_other_groups_totals():
         inside = sum(u.count(term) for u, g in zip(units, groups, strict=True) if g == name)
         outside = sum(u.count(term) for u, g in zip(units, groups, strict=True) if g != name)
         assert table.loc[(name, term), ["freq_target", "freq_reference"]].tolist() == [inside, outside]
+
+
+def test_an_indicator_that_starts_inside_a_matched_phrase_is_not_counted():
+    found = framing.count_matches([["security", "cooperation", "agreement", "cooperation"]],
+                                  ["security cooperation", "cooperation agreement", "cooperation"])
+    assert found == {"security cooperation": 1, "cooperation": 1}
+
+
+def test_indicator_matches_name_their_sentence_and_position():
+    sentences = [["the", "weather"], ["new", "border", "security", "and", "terrorism"]]
+    assert list(framing.iter_matches(sentences, ["terrorism", "border security"])) == [
+        (1, 1, "border security"), (1, 4, "terrorism")]
+
+
+def test_a_masked_phrase_hides_the_indicators_inside_it_and_only_those():
+    sentence = [["policy", "development", "and", "economic", "development"]]
+    assert framing.count_matches(sentence, ["development"], masked=["policy development"]) == {"development": 1}

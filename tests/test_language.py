@@ -98,3 +98,10 @@ def test_bytes_no_encoding_reads_with_confidence_are_skipped_not_guessed(make_co
     with pytest.warns(cu.CorpusWarning, match=r"mangled\.txt: skipped: not decodable"):
         sections = cu.load_corpus(folder)
     assert set(sections["doc_id"]) == {"good"}
+
+
+def test_the_english_share_is_simplemmas_own_share(seeds):
+    from simplemma import in_target_language
+
+    texts = [GERMAN, ARTICLE, *(p.read_text(encoding="utf-8")[:4000] for p in sorted(seeds.glob("*.txt")))]
+    assert [language.english_share(t) for t in texts] == [in_target_language(t, "en") for t in texts]

@@ -262,3 +262,19 @@ def test_phrases_go_on_without_a_cache_when_the_folder_cannot_be_written(seeds, 
         written = _uncached(texts, cache_dir=tmp_path)
     assert any(str(w.message).endswith("the phrases are not cached, the run goes on") for w in caught)
     assert written.tokens == _uncached(texts).tokens and not list(tmp_path.glob("phrased_*.json"))
+
+
+def test_an_entity_late_in_a_long_clause_is_still_merged():
+    words = ["officials", "from", "five", "states", "met", "again", "with", "the", "European", "Union"]
+    merged = tokens.merge_entities(words)
+    assert merged[:-1] == words[:-2] and len(merged) == len(words) - 1 and merged[-1] != "Union"
+
+
+def test_a_clause_without_entities_keeps_its_words():
+    words = ["Officials", "met", "again", "in", "spring"]
+    assert tokens.merge_entities(words) == words
+
+
+def test_possessive_endings_are_dropped_before_lemmas_with_either_apostrophe():
+    assert tokens.lemma_sentences("Russia's border and Kazakhstan\u2019s army.") == [
+        ["russia", "border", "and", "kazakhstan", "army"]]
